@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The QEMU suite of tests/run: boots a debug kernel (KASAN, lockdep, kmemleak,
+# KUnit; built once from linux-source-6.1 and cached) and Debian's stock
+# kernel, and runs in each: insmod meshup.ko (+ KUnit), the kselftests of
+# tests/selftests, every tests/mesh/*.sh, rmmod, leak and kernel-log checks.
+# Prints "ok - NAME" / "not ok - NAME" lines on stdout; everything else on
+# stderr.  Details in Documentation/testing.rst.
+#
+# Knobs (environment):
+#   MESHUP_KERNELS="debug stock"  kernels to run on (default both)
+#   MESHUP_TESTS="glob ..."       only the units matching one glob: kunit,
+#                                 selftest/NAME, mesh/NAME.sh
+#   V=1                           stream the guest consoles to stderr
+#   MESHUP_CACHE                  cache dir (default ~/.cache/meshup)
+#   MESHUP_GUEST_TIMEOUT          host-side limit per guest, s (default 1800)
+#   MESHUP_KMOD_SRC               tree holding Kbuild, kmod/, include/ to
+#                                 build the module from (default: the repo)
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$MESHUP_TOP" || exit 2
+KERNELS=${MESHUP_KERNELS:-debug stock}
+OUT=$MESHUP_TOP/build/qemu
+mkdir -p "$OUT"
+TIMINGS=$OUT/timings.txt
+: >"$TIMINGS"
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+now() { date +%s; }
+timing() { echo "$1: $2 s" >>"$TIMINGS"; log "time: $1: $2 s"; }
+
+# ---- userspace on the host (the guest runs the same binaries)
+t=$(now)
+if make -j"$JOBS" userspace >"$OUT/userspace.log" 2>&1; then
+	ok "build: userspace (make userspace)"
+else
+	notok "build: userspace (make userspace; see build/qemu/userspace.log)"
+	tail -n 20 "$OUT/userspace.log" >&2
+fi
+timing "build userspace" $(($(now) - t))
+
+# ---- kselftests
+t=$(now)
+if src=$(source_tree); then
+	rm -rf "$MESHUP_TOP/build/selftests"
+	if make -C tests/selftests -j"$JOBS" -k OUT="$MESHUP_TOP/build/selftests" \
+		KSFT="$src/tools/testing/selftests" >"$OUT/selftests.log" 2>&1; then
+		ok "build: selftests"
+	else
+		notok "build: selftests (see build/qemu/selftests.log)"
+		grep -E 'error' "$OUT/selftests.log" | head -n 20 >&2
+	fi
+else
+	notok "build: selftests (no linux-source-6.1 tree)"
+fi
+timing "build selftests" $(($(now) - t))
+
+# ---- initramfs: busybox, init, and for the stock kernel the modules that
+# reach the host (virtio-pci, 9p, overlay) in insmod order.
+make_initramfs() { # kernel stockdir|"" out
+	local k=$1 sdir=$2 out=$3 stage m ver
+	stage=$(mktemp -d) || return 1
+	mkdir -p "$stage"/{bin,dev,proc,sys,modules}
+	cp /bin/busybox "$stage/bin/busybox" || return 1
+	cp "$QEMU_DIR/init.sh" "$stage/init" && chmod 755 "$stage/init"
+	if [ -n "$sdir" ]; then
+		ver=$(stock_version)
+		for m in virtio_pci 9pnet_virtio 9p overlay; do
+			modprobe -d "$sdir" -S "$ver" --show-depends "$m" |
+				awk '$1 == "insmod" {print $2}'
+		done | awk '!seen[$0]++' | while read -r m; do
+			cp "$m" "$stage/modules/" && basename "$m" >>"$stage/modules/order"
+		done
+		[ -s "$stage/modules/order" ] || { rm -rf "$stage"; return 1; }
+	fi
+	(cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"
+	local rc=$?
+	rm -rf "$stage"
+	return $rc
+}
+
+# ---- one guest
+run_guest() { # kernel bzImage ko moddir
+	local k=$1 bz=$2 ko=$3 moddir=$4 res=$OUT/$1 t rc limit
+	rm -rf "$res"
+	mkdir -p "$res"
+	{
+		printf 'MESHUP_TOP=%q\n' "$MESHUP_TOP"
+		printf 'MESHUP_BUILD=%q\n' "$MESHUP_TOP/build"
+		printf 'MESHUP_KO=%q\n' "$ko"
+		printf 'MESHUP_KERNEL=%q\n' "$k"
+		printf 'MESHUP_TESTS=%q\n' "${MESHUP_TESTS:-}"
+		printf 'MESHUP_MODDIR=%q\n' "$moddir"
+		printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_TESTS\n'
+	} >"$res/guest.env"
+	if [ "$k" = debug ] && [ -f "$kdir_debug/modules.builtin.modinfo" ]; then
+		tr '\0' '\n' <"$kdir_debug/modules.builtin.modinfo" |
+			sed -nE 's|^[^.]+\.file=(.*)$|kernel/\1.ko|p' | sort -u >"$res/modules.builtin"
+	fi
+	if ! make_initramfs "$k" "$( [ "$k" = stock ] && echo "$stock_dir")" "$res/initramfs.cpio"; then
+		notok "$k: initramfs"
+		return
+	fi
+	local cmdline="console=ttyS0 loglevel=7 printk.devkmsg=on panic_on_warn=1 oops=panic panic=-1"
+	cmdline+=" sysrq_always_enabled rdinit=/init meshup_results=$res"
+	[ "$k" = debug ] && cmdline+=" kmemleak=on"
+	limit=${MESHUP_GUEST_TIMEOUT:-1800}
+	log "booting $k ($bz), limit ${limit}s, console in build/qemu/$k/console.log"
+	t=$(now)
+	timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
+		-nodefaults -display none -no-reboot -serial stdio -monitor none \
+		-kernel "$bz" -initrd "$res/initramfs.cpio" -append "$cmdline" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		</dev/null 2>"$res/qemu.err" |
+		if [ "${V:-0}" = 1 ]; then tee "$res/console.log" >&2; else cat >"$res/console.log"; fi
+	rc=${PIPESTATUS[0]}
+	timing "guest $k" $(($(now) - t))
+	[ -f "$res/results.txt" ] && grep -E '^(not )?ok - ' "$res/results.txt"
+	if [ -f "$res/done.txt" ]; then
+		ok "$k: guest ran to the end"
+	else
+		local why="no result marker"
+		[ "$rc" = 124 ] && why="host timeout ${limit}s"
+		grep -q 'Kernel panic' "$res/console.log" 2>/dev/null &&
+			why="kernel panic: $(grep -m1 'Kernel panic' "$res/console.log" | sed -E 's/^\[[^]]*\] ?//' | head -c 120)"
+		notok "$k: guest ran to the end ($why; was running: $(cat "$res/progress.txt" 2>/dev/null || echo boot); see build/qemu/$k/console.log)"
+		tail -n 40 "$res/console.log" >&2
+	fi
+	[ -f "$res/timings.txt" ] && sed "s/^# /  $k /" "$res/timings.txt" >>"$TIMINGS"
+}
+
+kdir_debug= stock_dir=
+for k in $KERNELS; do
+	case $k in
+	debug)
+		t=$(now)
+		if ! kdir_debug=$(debug_kernel); then
+			notok "debug: kernel build (see ${MESHUP_CACHE}/kernel-*/build.log)"
+			continue
+		fi
+		timing "debug kernel (build or cache)" $(($(now) - t))
+		bz=$kdir_debug/arch/x86/boot/bzImage kbuild=$kdir_debug moddir=
+		;;
+	stock)
+		t=$(now)
+		if ! stock_dir=$(stock_kernel); then
+			notok "stock: kernel download"
+			continue
+		fi
+		timing "stock kernel (download or cache)" $(($(now) - t))
+		bz=$(ls "$stock_dir"/boot/vmlinuz-* | head -n1)
+		kbuild=$(stock_headers)
+		moddir=$stock_dir/lib/modules/$(stock_version)
+		;;
+	*)
+		notok "unknown kernel '$k' in MESHUP_KERNELS"
+		continue
+		;;
+	esac
+	t=$(now)
+	if ko=$(build_module "$k" "$kbuild"); then
+		ok "$k: module build"
+	else
+		notok "$k: module build (see build/kmod-$k/build.log)"
+		ko=$MESHUP_TOP/build/kmod-$k/meshup.ko
+	fi
+	timing "module build $k" $(($(now) - t))
+	run_guest "$k" "$bz" "$ko" "$moddir"
+done
+exit 0
