@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshupd advert: what our beacons carry (sections 3 and 5) and the 1 s
+ * housekeeping tick. Entries: every held bundle (blocks_held = B), every
+ * transfer past its manifest (contiguous verified blocks, for cut-through),
+ * and each configured channel that has neither as version 0 / digest 0 /
+ * blocks 0; at most 16. A new set of keys goes to the module at once; a
+ * change of blocks_held alone at most once a second (each change resets the
+ * neighbours' Trickle timers). Mesh time and clock quality are refreshed
+ * every second; the neighbour table (offsets, adverts) is re-read from the
+ * module every 2 s so that a lost FRAME is not fatal.
+ */
+#include <string.h>
+
+#include "meshupd.h"
+#include "log.h"
+
+static struct d_timer tick;
+static struct mu_nl_entry last[MESHUP_BEACON_MAX_ENTRIES];
+static int n_last = -1;
+static uint64_t last_entries_at;
+static unsigned int ticks;
+
+int d_advert_build(struct mu_nl_entry *e)
+{
+	int n = 0;
+
+	for (int c = 0; c < D.cfg.n_chans; c++) {
+		struct d_chan *ch = &D.chans[c];
+		bool any = false;
+
+		for (int i = 0; i < D_HELD_MAX && n < MESHUP_BEACON_MAX_ENTRIES; i++) {
+			if (!ch->held[i].used)
+				continue;
+			memcpy(e[n].key, ch->held[i].key, MESHUP_KEY_LEN);
+			e[n].blocks_held = ch->held[i].t.n_blocks;
+			n++;
+			any = true;
+		}
+		for (int i = 0; i < D_XFER_MAX && n < MESHUP_BEACON_MAX_ENTRIES; i++) {
+			struct d_xfer *x = &D.xfers[i];
+
+			if (!x->used || x->chan != c || x->state != D_X_BLOCKS)
+				continue;
+			memcpy(e[n].key, x->key, MESHUP_KEY_LEN);
+			e[n].blocks_held = x->held;
+			n++;
+			any = true;
+		}
+		if (!any && n < MESHUP_BEACON_MAX_ENTRIES) {
+			memset(&e[n], 0, sizeof(e[n]));
+			memcpy(e[n].key, ch->cfg->id, 4);
+			n++;
+		}
+	}
+	return n;
+}
+
+static bool same_keys(const struct mu_nl_entry *a, int na,
+		      const struct mu_nl_entry *b, int nb)
+{
+	if (na != nb)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (memcmp(a[i].key, b[i].key, MESHUP_KEY_LEN))
+			return false;
+	return true;
+}
+
+void d_advert_refresh(bool force_entries)
+{
+	struct mu_nl_entry e[MESHUP_BEACON_MAX_ENTRIES];
+	char err[MU_ERR_LEN];
+	uint8_t q;
+	int64_t t = d_mesh_ms(&q);
+	int n = d_advert_build(e), send_n = MU_NL_ENTRIES_UNCHANGED, r;
+	uint64_t now = d_mono_ms();
+
+	D.advert_dirty = false;
+	if (!D.nl || !D.registered)
+		return;
+	if (force_entries || !same_keys(e, n, last, n_last) ||
+	    (memcmp(e, last, sizeof(e[0]) * (size_t)n) && now - last_entries_at >= 1000))
+		send_n = n;
+	r = mu_nl_set_advert(D.nl, t > 0 ? (uint64_t)t : 0, q, e, send_n, err);
+	if (r) {
+		d_warn("cannot set the advert: %s", err);
+		D.advert_dirty = true;
+		return;
+	}
+	if (send_n >= 0) {
+		memcpy(last, e, sizeof(e[0]) * (size_t)n);
+		n_last = n;
+		last_entries_at = now;
+	}
+}
+
+struct dump_buf {
+	int n;
+	struct mu_nl_neigh nb[D_NEIGH_MAX];
+};
+
+/* Collect only: the request socket is busy with the dump. */
+static int dump_cb(const struct mu_nl_neigh *nb, void *arg)
+{
+	struct dump_buf *d = arg;
+
+	if (d->n < D_NEIGH_MAX)
+		d->nb[d->n++] = *nb;
+	return 0;
+}
+
+static void dump_neighbors(void)
+{
+	static struct dump_buf d;
+	char err[MU_ERR_LEN];
+
+	d.n = 0;
+	if (mu_nl_get_neighbors(D.nl, dump_cb, &d, err) < 0)
+		return;
+	for (int i = 0; i < d.n; i++) {
+		const struct mu_nl_neigh *nb = &d.nb[i];
+
+		d_neigh_update(nb->ifindex, nb->peer, nb->has_offset, nb->offset_ms,
+			       nb->clock_quality, nb->entries, nb->n_entries);
+	}
+}
+
+static void tick_cb(struct d_timer *t)
+{
+	ticks++;
+	if (D.nl && D.registered && !(ticks & 1))
+		dump_neighbors();
+	d_neigh_expire();
+	d_activate_eval_all();
+	d_advert_refresh(false);
+	d_timer_arm(&tick, 1000);
+}
+
+void d_advert_start(void)
+{
+	tick.cb = tick_cb;
+	d_timer_arm(&tick, 1000);
+}

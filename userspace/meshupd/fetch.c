@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshupd transfer engine.
+ *
+ * A neighbour's advert names an object of a configured channel that could
+ * be accepted (section 5): ask it for the manifest (REQUEST what=0, retried
+ * on other advertisers every second, 6 tries). The manifest must hash to the
+ * advertised digest prefix (else the neighbour is penalised), be valid,
+ * carry `threshold` trusted signatures, fit max_size and be acceptable
+ * (else the object is rejected for a while and never advertised, so never
+ * forwarded). Then blocks are fetched in windows (REQUEST what=1, first +
+ * 64-bit bitmap) from every neighbour advertising enough blocks_held: at
+ * most WIN_SRC outstanding per neighbour and WIN_XFER per transfer, only
+ * blocks whose parent is already verified, so every block is verified on
+ * arrival. A block not answered within 400 ms .. 6.4 s (doubling per try) is
+ * asked again, preferably elsewhere. A neighbour sending a bad block or
+ * leaving MISS_MAX requests unanswered in a row is penalised (neigh.c).
+ * Hash blocks live in RAM, data chunks in a staging file in staging_dir
+ * (tmpfs): nothing is written to state_dir before the whole bundle is
+ * verified; then store.c installs it once.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "meshupd.h"
+#include "log.h"
+
+#define WIN_SRC		32
+#define WIN_XFER	128
+#define MISS_MAX	16
+#define MREQ_TRIES	6
+#define STALL_MS	60000
+#define TICK_MS		50
+
+static struct d_timer fetch_timer;
+static bool timer_init;
+
+static void fetch_timer_cb(struct d_timer *t)
+{
+	d_fetch_tick();
+}
+
+static void ensure_timer(void)
+{
+	if (!timer_init) {
+		fetch_timer.cb = fetch_timer_cb;
+		timer_init = true;
+	}
+	if (!fetch_timer.armed)
+		d_timer_arm(&fetch_timer, TICK_MS);
+}
+
+static inline bool bit_get(const uint8_t *bm, uint32_t i)
+{
+	return bm[i / 8] & (0x80 >> (i % 8));
+}
+
+static inline void bit_set(uint8_t *bm, uint32_t i)
+{
+	bm[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+}
+
+static void mac_str(const uint8_t *m, char *buf)
+{
+	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+struct d_xfer *d_find_xfer(const uint8_t key[MESHUP_KEY_LEN])
+{
+	for (int i = 0; i < D_XFER_MAX; i++)
+		if (D.xfers[i].used && !memcmp(D.xfers[i].key, key, MESHUP_KEY_LEN))
+			return &D.xfers[i];
+	return NULL;
+}
+
+void d_xfer_free(struct d_xfer *x)
+{
+	if (!x->used)
+		return;
+	if (x->fd >= 0) {
+		close(x->fd);
+		unlink(x->path);
+	}
+	free(x->hash_area);
+	free(x->have);
+	free(x->req_at);
+	free(x->tries);
+	free(x->req_src);
+	memset(x, 0, sizeof(*x));
+	x->fd = -1;
+	D.advert_dirty = true;
+}
+
+static int src_find(struct d_xfer *x, uint32_t ifindex, const uint8_t mac[6])
+{
+	for (int i = 0; i < x->nsrc; i++)
+		if (x->src[i].ifindex == ifindex && !memcmp(x->src[i].mac, mac, 6))
+			return i;
+	return -1;
+}
+
+static void src_update(struct d_xfer *x, uint32_t ifindex, const uint8_t mac[6],
+		       uint32_t held)
+{
+	int i = src_find(x, ifindex, mac);
+
+	if (i < 0) {
+		if (x->nsrc < D_XFER_SRC_MAX) {
+			i = x->nsrc++;
+		} else {
+			/* replace a penalised source */
+			for (int j = 0; j < x->nsrc; j++)
+				if (d_penalized(x->src[j].mac, x->key)) {
+					i = j;
+					break;
+				}
+			if (i < 0)
+				return;
+		}
+		memset(&x->src[i], 0, sizeof(x->src[i]));
+		x->src[i].ifindex = ifindex;
+		memcpy(x->src[i].mac, mac, 6);
+	}
+	x->src[i].held = held;
+}
+
+static void ask_manifest(struct d_xfer *x)
+{
+	uint8_t req[36] = { 0 };
+	int tries = x->nsrc;
+
+	while (tries--) {
+		struct d_src *s = &x->src[x->msrc % x->nsrc];
+
+		x->msrc++;
+		if (d_penalized(s->mac, x->key))
+			continue;
+		memcpy(req, x->key, MESHUP_KEY_LEN);
+		req[20] = MESHUP_REQ_MANIFEST;
+		d_nlink_send(s->ifindex, s->mac, MESHUP_T_REQUEST, req, sizeof(req));
+		break;
+	}
+	x->mreq_at = d_mono_ms();
+	x->mtries++;
+}
+
+void d_fetch_consider(uint32_t ifindex, const uint8_t mac[6],
+		      const struct mu_nl_entry *e, unsigned int n)
+{
+	for (unsigned int k = 0; k < n; k++) {
+		const uint8_t *key = e[k].key;
+		struct d_bref b[D_HELD_MAX];
+		int idx[D_HELD_MAX], c, nb;
+		struct d_xfer *x;
+
+		c = d_chan_index_by_id(key);
+		if (c < 0 || d_key_version(key) == 0 || d_find_held(key))
+			continue;
+		if (d_penalized(mac, key))
+			continue;
+		x = d_find_xfer(key);
+		if (x) {
+			src_update(x, ifindex, mac, e[k].blocks_held);
+			ensure_timer();
+			continue;
+		}
+		if (d_rejected(key))
+			continue;
+		nb = d_chan_brefs(&D.chans[c], b, idx);
+		if (!d_maybe_acceptable(b, nb, d_key_version(key), key + 12))
+			continue;
+		for (int i = 0; i < D_XFER_MAX && !x; i++)
+			if (!D.xfers[i].used)
+				x = &D.xfers[i];
+		if (!x)
+			return;		/* busy: a later advert tries again */
+		memset(x, 0, sizeof(*x));
+		x->used = true;
+		x->fd = -1;
+		x->chan = c;
+		memcpy(x->key, key, MESHUP_KEY_LEN);
+		x->state = D_X_MANIFEST;
+		x->started = d_mono_ms();
+		x->last_progress = x->started;
+		src_update(x, ifindex, mac, e[k].blocks_held);
+		{
+			char ks[64], ms[20];
+
+			d_key_str(key, ks, sizeof(ks));
+			mac_str(mac, ms);
+			d_dbg("%s %s advertised by %s: asking for the manifest",
+			      D.cfg.chans[c].name, ks, ms);
+		}
+		ask_manifest(x);
+		ensure_timer();
+	}
+}
+
+static void reject_xfer(struct d_xfer *x, const char *from, const char *why,
+			uint32_t ms)
+{
+	char ks[64];
+
+	d_key_str(x->key, ks, sizeof(ks));
+	d_info("rejected %s %s from %s: %s", D.cfg.chans[x->chan].name, ks, from, why);
+	d_reject(x->key, ms);
+	d_xfer_free(x);
+}
+
+void d_fetch_manifest(const struct mu_nl_frame *f)
+{
+	struct d_xfer *x;
+	const uint8_t *m;
+	size_t mlen;
+	uint8_t digest[32], id[4];
+	char err[MU_ERR_LEN], ms[20], v[MU_VERSION_STRLEN];
+	int c;
+
+	if (f->body_len <= MESHUP_KEY_LEN)
+		return;
+	x = d_find_xfer(f->body);
+	if (!x || x->state != D_X_MANIFEST)
+		return;
+	mac_str(f->peer, ms);
+	m = f->body + MESHUP_KEY_LEN;
+	mlen = f->body_len - MESHUP_KEY_LEN;
+	if (mlen > MU_MANIFEST_MAX) {
+		d_penalize(f->peer, x->key, "manifest longer than 1024 bytes");
+		return;
+	}
+	mu_sha256(m, mlen, digest);
+	if (memcmp(digest, x->key + 12, 8)) {
+		d_penalize(f->peer, x->key, "manifest does not match the advertised digest");
+		return;
+	}
+	if (mu_manifest_parse(&x->m, m, mlen, NULL, err)) {
+		reject_xfer(x, ms, err, 600000);
+		return;
+	}
+	mu_manifest_channel_id(&x->m, id);
+	if (memcmp(id, x->key, 4) || x->m.version != d_key_version(x->key)) {
+		d_penalize(f->peer, x->key, "manifest does not match the advertised key");
+		return;
+	}
+	c = d_check_manifest(&x->m, digest, err);
+	if (c < 0) {
+		reject_xfer(x, ms, err, 60000);
+		return;
+	}
+	if (mu_tree_init(&x->t, x->m.payload_size, err)) {
+		reject_xfer(x, ms, err, 600000);
+		return;
+	}
+	memcpy(x->mraw, m, mlen);
+	x->mlen = mlen;
+	memcpy(x->digest, digest, 32);
+	x->hash_area = malloc(x->t.hash_area_len ? x->t.hash_area_len : 1);
+	x->have = calloc((x->t.n_blocks + 7) / 8, 1);
+	x->req_at = calloc(x->t.n_blocks, sizeof(uint32_t));
+	x->tries = calloc(x->t.n_blocks, 1);
+	x->req_src = calloc(x->t.n_blocks, 1);
+	{
+		char hex[65];
+
+		mu_hex(digest, 32, hex);
+		snprintf(x->path, sizeof(x->path), "%s/%s.part", D.cfg.staging_dir, hex);
+	}
+	x->fd = open(x->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (!x->hash_area || !x->have || !x->req_at || !x->tries || !x->req_src ||
+	    x->fd < 0) {
+		d_err("cannot start a transfer: out of memory or staging_dir unusable");
+		d_xfer_free(x);
+		return;
+	}
+	x->state = D_X_BLOCKS;
+	x->last_progress = d_mono_ms();
+	D.advert_dirty = true;
+	d_info("accepted %s %s (digest %.16s) from %s: fetching %u blocks",
+	       x->m.name, mu_version_str(x->m.version, v),
+	       x->path + strlen(D.cfg.staging_dir) + 1, ms, x->t.n_blocks);
+	d_fetch_tick();
+}
+
+static void complete(struct d_xfer *x)
+{
+	char err[MU_ERR_LEN], ks[64];
+	uint8_t *ha = x->hash_area;
+	int c;
+
+	d_key_str(x->key, ks, sizeof(ks));
+	c = d_check_manifest(&x->m, x->digest, err);
+	if (c < 0) {
+		d_info("dropped %s %s after transfer: %s", D.cfg.chans[x->chan].name, ks, err);
+		d_xfer_free(x);
+		return;
+	}
+	d_info("received %s %s in %llu ms", D.cfg.chans[c].name, ks,
+	       (unsigned long long)(d_mono_ms() - x->started));
+	x->hash_area = NULL;		/* the store takes it */
+	if (d_store_install(c, x->mraw, x->mlen, x->fd, 0, ha, err))
+		d_err("cannot install %s %s: %s", D.cfg.chans[c].name, ks, err);
+	d_xfer_free(x);
+}
+
+static void src_drop_block(struct d_xfer *x, uint32_t i)
+{
+	if (!x->req_at[i])
+		return;
+	x->req_at[i] = 0;
+	if (x->outstanding)
+		x->outstanding--;
+	if (x->req_src[i] < x->nsrc && x->src[x->req_src[i]].outstanding)
+		x->src[x->req_src[i]].outstanding--;
+}
+
+static void schedule(struct d_xfer *x);
+
+void d_fetch_block(const struct mu_nl_frame *f)
+{
+	struct d_xfer *x;
+	struct mu_block_info bi, pi;
+	const uint8_t *data, *parent = NULL;
+	size_t len, plen = 0;
+	uint32_t i;
+	char err[MU_ERR_LEN];
+	int s;
+
+	if (f->body_len <= 24)
+		return;
+	x = d_find_xfer(f->body);
+	if (!x || x->state != D_X_BLOCKS)
+		return;
+	i = mu_get_be32(f->body + 20);
+	data = f->body + 24;
+	len = f->body_len - 24;
+	if (i >= x->t.n_blocks) {
+		d_penalize(f->peer, x->key, "block index out of range");
+		return;
+	}
+	if (bit_get(x->have, i))
+		return;
+	if (mu_tree_block(&x->t, i, &bi, err))
+		return;
+	if (bi.parent != MU_NO_PARENT) {
+		if (!bit_get(x->have, bi.parent)) {
+			src_drop_block(x, i);
+			return;
+		}
+		mu_tree_block(&x->t, bi.parent, &pi, err);
+		parent = x->hash_area + pi.off;
+		plen = pi.len;
+	}
+	s = src_find(x, f->ifindex, f->peer);
+	if (mu_block_verify(&x->t, i, data, len, x->m.root, parent, plen, err)) {
+		src_drop_block(x, i);
+		d_penalize(f->peer, x->key, err);
+		return;
+	}
+	if (bi.is_hash) {
+		memcpy(x->hash_area + bi.off, data, len);
+	} else if (pwrite(x->fd, data, len, (off_t)bi.off) != (ssize_t)len) {
+		d_err("staging write failed: %m");
+		src_drop_block(x, i);
+		return;
+	}
+	src_drop_block(x, i);
+	bit_set(x->have, i);
+	x->n_have++;
+	x->last_progress = d_mono_ms();
+	if (s >= 0)
+		x->src[s].misses = 0;
+	while (x->held < x->t.n_blocks && bit_get(x->have, x->held))
+		x->held++;
+	if (x->n_have == x->t.n_blocks) {
+		complete(x);
+		return;
+	}
+	if (x->outstanding < WIN_XFER / 4)
+		schedule(x);
+}
+
+static uint32_t timeout_ms(uint8_t tries)
+{
+	return 400u << (tries > 5 ? 4 : (tries ? tries - 1 : 0));
+}
+
+static bool eligible(struct d_xfer *x, uint32_t i, const struct d_src *s)
+{
+	struct mu_block_info bi;
+
+	if (i >= s->held || bit_get(x->have, i) || x->req_at[i])
+		return false;
+	if (mu_tree_block(&x->t, i, &bi, NULL))
+		return false;
+	return bi.parent == MU_NO_PARENT || bit_get(x->have, bi.parent);
+}
+
+static void schedule(struct d_xfer *x)
+{
+	uint32_t rel = (uint32_t)(d_mono_ms() - x->started) + 1;
+	static unsigned int rr;
+
+	rr++;
+	for (int k = 0; k < x->nsrc && x->outstanding < WIN_XFER; k++) {
+		int si = (int)((rr + (unsigned int)k) % (unsigned int)x->nsrc);
+		struct d_src *s = &x->src[si];
+		uint8_t req[36] = { 0 };
+		unsigned int avail, n = 0;
+		uint32_t first = UINT32_MAX, i;
+
+		if (s->outstanding >= WIN_SRC || d_penalized(s->mac, x->key))
+			continue;
+		avail = WIN_SRC - s->outstanding;
+		if (avail > WIN_XFER - x->outstanding)
+			avail = WIN_XFER - x->outstanding;
+		for (i = x->held; i < x->t.n_blocks && i < s->held; i++)
+			if (eligible(x, i, s)) {
+				first = i;
+				break;
+			}
+		if (first == UINT32_MAX)
+			continue;
+		memcpy(req, x->key, MESHUP_KEY_LEN);
+		req[20] = MESHUP_REQ_BLOCKS;
+		mu_put_be32(req + 24, first);
+		for (i = first; i < first + 64 && i < x->t.n_blocks && n < avail; i++) {
+			if (!eligible(x, i, s))
+				continue;
+			req[28 + (i - first) / 8] |= (uint8_t)(0x80 >> ((i - first) % 8));
+			x->req_at[i] = rel;
+			x->req_src[i] = (uint8_t)si;
+			if (x->tries[i] < 255)
+				x->tries[i]++;
+			n++;
+		}
+		if (d_nlink_send(s->ifindex, s->mac, MESHUP_T_REQUEST, req, sizeof(req))) {
+			/* not sent: forget the marks, try again next tick */
+			for (i = first; i < first + 64 && i < x->t.n_blocks; i++)
+				if (req[28 + (i - first) / 8] & (0x80 >> ((i - first) % 8)))
+					x->req_at[i] = 0;
+			continue;
+		}
+		s->outstanding += n;
+		x->outstanding += n;
+	}
+}
+
+void d_fetch_tick(void)
+{
+	uint64_t now = d_mono_ms();
+	bool any = false;
+
+	for (int k = 0; k < D_XFER_MAX; k++) {
+		struct d_xfer *x = &D.xfers[k];
+		uint32_t rel;
+
+		if (!x->used)
+			continue;
+		if (x->state == D_X_MANIFEST) {
+			if (now - x->mreq_at >= 1000) {
+				if (x->mtries >= MREQ_TRIES) {
+					d_xfer_free(x);
+					continue;
+				}
+				ask_manifest(x);
+			}
+			any = true;
+			continue;
+		}
+		if (now - x->last_progress > STALL_MS) {
+			char ks[64];
+
+			d_key_str(x->key, ks, sizeof(ks));
+			d_warn("transfer of %s %s stalled at %u of %u blocks: dropped",
+			       D.cfg.chans[x->chan].name, ks, x->n_have, x->t.n_blocks);
+			d_xfer_free(x);
+			continue;
+		}
+		rel = (uint32_t)(now - x->started) + 1;
+		for (uint32_t i = x->held; i < x->t.n_blocks; i++) {
+			uint8_t si;
+
+			if (!x->req_at[i] || rel - x->req_at[i] < timeout_ms(x->tries[i]))
+				continue;
+			si = x->req_src[i];
+			src_drop_block(x, i);
+			if (si < x->nsrc && ++x->src[si].misses >= MISS_MAX) {
+				x->src[si].misses = 0;
+				d_penalize(x->src[si].mac, x->key,
+					   "advertised blocks it does not send");
+			}
+		}
+		schedule(x);
+		any = true;
+	}
+	if (any)
+		ensure_timer();
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshupd store: what is kept in state_dir.
+ *
+ * Layout (documented in Documentation/admin-guide.rst):
+ *   <digest>.payload   the payload, written once (temp, fsync, rename,
+ *                      fsync dir); MESHUP_PAYLOAD points here
+ *   <digest>.manifest  the manifest bytes, written the same way after the
+ *                      payload: its presence marks the bundle complete
+ *   <channel>.state    per-channel record: newest/active/fallback digests,
+ *                      the digest whose hook last succeeded, hook status
+ * The .mub is manifest || payload and is served from these two files; hash
+ * blocks are recomputed into RAM when a bundle is loaded. Bytes written per
+ * installed bundle: its size plus two small state records.
+ *
+ * At start: temp files are removed, each stored bundle is re-verified
+ * (manifest digest = file name, signatures, payload size, Merkle root) and
+ * dropped with a log line if it fails; payloads without a manifest go.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "meshupd.h"
+#include "log.h"
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int d_store_init(char *err)
+{
+	if (mkdir_p(D.cfg.state_dir, 0700))
+		return mu_errf(err, "state_dir %s: %s", D.cfg.state_dir, strerror(errno));
+	if (mkdir_p(D.cfg.staging_dir, 0700))
+		return mu_errf(err, "staging_dir %s: %s", D.cfg.staging_dir,
+			       strerror(errno));
+	return 0;
+}
+
+static void path_of(char *buf, size_t len, const char *hex, const char *ext)
+{
+	snprintf(buf, len, "%s/%s.%s", D.cfg.state_dir, hex, ext);
+}
+
+static void fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+void d_held_free(struct d_held *h)
+{
+	if (!h->used)
+		return;
+	free(h->hash_area);
+	if (h->payload_fd >= 0)
+		close(h->payload_fd);
+	memset(h, 0, sizeof(*h));
+	h->payload_fd = -1;
+}
+
+struct d_held *d_find_held(const uint8_t key[MESHUP_KEY_LEN])
+{
+	for (int c = 0; c < D.cfg.n_chans; c++)
+		for (int i = 0; i < D_HELD_MAX; i++)
+			if (D.chans[c].held[i].used &&
+			    !memcmp(D.chans[c].held[i].key, key, MESHUP_KEY_LEN))
+				return &D.chans[c].held[i];
+	return NULL;
+}
+
+int d_check_manifest(const struct mu_manifest *m, const uint8_t digest[32],
+		     char *err)
+{
+	uint8_t id[4];
+	int c, n, idx[D_HELD_MAX];
+	struct d_bref b[D_HELD_MAX], cand;
+	const char *why = "";
+	char e[MU_ERR_LEN];
+
+	mu_manifest_channel_id(m, id);
+	c = d_chan_index_by_id(id);
+	if (c < 0 || strcmp(D.cfg.chans[c].name, m->name))
+		return mu_errf(err, "channel '%s' is not configured", m->name);
+	if (mu_manifest_verify(m, &D.keys, D.cfg.threshold, NULL, e))
+		return mu_errf(err, "%s", e);
+	if (m->payload_size > D.cfg.chans[c].max_size)
+		return mu_errf(err, "payload_size %llu exceeds max_size %llu of channel %s",
+			       (unsigned long long)m->payload_size,
+			       (unsigned long long)D.cfg.chans[c].max_size, m->name);
+	n = d_chan_brefs(&D.chans[c], b, idx);
+	cand.version = m->version;
+	memcpy(cand.prefix, digest, 8);
+	cand.start = m->start_time;
+	cand.end = m->end_time;
+	if (!d_acceptable(b, n, &cand, d_mesh_s(), &why))
+		return mu_errf(err, "%s", why);
+	return c;
+}
+
+static int held_slot(int chan)
+{
+	for (int i = 0; i < D_HELD_MAX; i++)
+		if (!D.chans[chan].held[i].used)
+			return i;
+	return -1;
+}
+
+/* Fill held slot from manifest bytes and an open payload; computes the hash
+ * area unless given. Verifies the Merkle root. */
+static int held_fill(struct d_held *h, const uint8_t *mraw, size_t mlen,
+		     int payload_fd, uint8_t *hash_area, char *err)
+{
+	uint8_t root[32];
+
+	memset(h, 0, sizeof(*h));
+	h->payload_fd = -1;
+	if (mu_manifest_parse(&h->m, mraw, mlen, NULL, err))
+		return -1;
+	memcpy(h->mraw, mraw, mlen);
+	h->mlen = mlen;
+	mu_sha256(mraw, mlen, h->digest);
+	mu_hex(h->digest, 32, h->hex);
+	d_key_of(&h->m, h->digest, h->key);
+	if (mu_tree_init(&h->t, h->m.payload_size, err))
+		return -1;
+	if (!hash_area) {
+		hash_area = malloc(h->t.hash_area_len ? h->t.hash_area_len : 1);
+		if (!hash_area)
+			return mu_errf(err, "out of memory");
+		if (mu_merkle_hash_area_buf(payload_fd, 0, h->m.payload_size,
+					    hash_area, h->t.hash_area_len, root, err)) {
+			free(hash_area);
+			return -1;
+		}
+		if (memcmp(root, h->m.root, 32)) {
+			free(hash_area);
+			return mu_errf(err, "payload does not match the Merkle root");
+		}
+	}
+	h->hash_area = hash_area;
+	h->payload_fd = payload_fd;
+	h->used = true;
+	return 0;
+}
+
+int d_store_install(int chan, const uint8_t *mraw, size_t mlen, int payload_fd,
+		    off_t payload_off, uint8_t *hash_area, char *err)
+{
+	struct d_chan *c = &D.chans[chan];
+	struct mu_manifest m;
+	struct mu_atomic a;
+	uint8_t digest[32], buf[65536];
+	char hex[65], ppath[PATH_MAX], mpath[PATH_MAX], v[MU_VERSION_STRLEN];
+	uint64_t left, off;
+	int slot, fd;
+
+	if (mu_manifest_parse(&m, mraw, mlen, NULL, err))
+		goto fail;
+	mu_sha256(mraw, mlen, digest);
+	mu_hex(digest, 32, hex);
+	path_of(ppath, sizeof(ppath), hex, "payload");
+	path_of(mpath, sizeof(mpath), hex, "manifest");
+	d_store_retain(chan);
+	slot = held_slot(chan);
+	if (slot < 0) {
+		mu_errf(err, "no free slot in channel %s", c->cfg->name);
+		goto fail;
+	}
+	if (mu_atomic_open(&a, ppath, 0644, err))
+		goto fail;
+	for (left = m.payload_size, off = 0; left; ) {
+		size_t n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+
+		if (mu_read_full(payload_fd, buf, n, payload_off + (off_t)off, err) ||
+		    mu_write_full(a.fd, buf, n, err)) {
+			mu_atomic_abort(&a);
+			goto fail;
+		}
+		left -= n;
+		off += n;
+	}
+	if (mu_atomic_commit(&a, err))
+		goto fail;
+	if (mu_write_file_atomic(mpath, mraw, mlen, 0644, err)) {
+		unlink(ppath);
+		goto fail;
+	}
+	D.store_bytes += m.payload_size + mlen;
+	fd = open(ppath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || held_fill(&c->held[slot], mraw, mlen, fd, hash_area, err)) {
+		if (fd >= 0)
+			close(fd);
+		else
+			mu_errf(err, "%s: %s", ppath, strerror(errno));
+		unlink(mpath);
+		unlink(ppath);
+		fsync_dir(D.cfg.state_dir);
+		return -1;
+	}
+	D.installs++;
+	d_info("installed %s %s (digest %.16s, %llu bytes)", c->cfg->name,
+	       mu_version_str(m.version, v), hex,
+	       (unsigned long long)(m.payload_size + mlen));
+	d_store_retain(chan);
+	d_store_write_state(chan);
+	D.advert_dirty = true;
+	d_activate_eval(chan);
+	return 0;
+fail:
+	free(hash_area);
+	return -1;
+}
+
+static void drop_files(const char *hex)
+{
+	char p[PATH_MAX];
+
+	path_of(p, sizeof(p), hex, "manifest");
+	unlink(p);
+	path_of(p, sizeof(p), hex, "payload");
+	unlink(p);
+	fsync_dir(D.cfg.state_dir);
+}
+
+void d_store_retain(int chan)
+{
+	struct d_chan *c = &D.chans[chan];
+	struct d_bref b[D_HELD_MAX];
+	int idx[D_HELD_MAX], n;
+	bool keep[D_HELD_MAX];
+	char v[MU_VERSION_STRLEN];
+
+	n = d_chan_brefs(c, b, idx);
+	d_retain(b, n, d_mesh_s(), keep);
+	for (int i = 0; i < n; i++) {
+		struct d_held *h = &c->held[idx[i]];
+
+		if (keep[i] || (c->hook_pid && !memcmp(c->hook_digest, h->digest, 32)))
+			continue;
+		d_info("deleted %s %s (digest %.16s): no longer newest, active or fallback",
+		       c->cfg->name, mu_version_str(h->m.version, v), h->hex);
+		drop_files(h->hex);
+		d_held_free(h);
+		D.advert_dirty = true;
+	}
+}
+
+int d_store_write_state(int chan)
+{
+	struct d_chan *c = &D.chans[chan];
+	struct d_bref b[D_HELD_MAX];
+	int idx[D_HELD_MAX], n, nw, ac, fb;
+	char buf[1024], path[PATH_MAX], err[MU_ERR_LEN], ap[65];
+	int len;
+	uint64_t now = d_mesh_s();
+
+	n = d_chan_brefs(c, b, idx);
+	nw = d_newest(b, n);
+	ac = d_active(b, n, now);
+	fb = d_fallback_any(b, n, now);
+	if (c->have_applied)
+		mu_hex(c->applied, 32, ap);
+	else
+		snprintf(ap, sizeof(ap), "-");
+#define HX(i) ((i) >= 0 ? c->held[idx[i]].hex : "-")
+	len = snprintf(buf, sizeof(buf),
+		       "meshup-state 1\nchannel %s\nnewest %s\nactive %s\nfallback %s\napplied %s\nhook_status %d\n",
+		       c->cfg->name, HX(nw), HX(ac), HX(fb), ap, c->hook_status);
+#undef HX
+	snprintf(path, sizeof(path), "%s/%s.state", D.cfg.state_dir, c->cfg->name);
+	if (mu_write_file_atomic(path, buf, (size_t)len, 0644, err)) {
+		d_err("cannot write state record: %s", err);
+		return -1;
+	}
+	D.store_bytes += (uint64_t)len;
+	return 0;
+}
+
+static void load_state(int chan)
+{
+	struct d_chan *c = &D.chans[chan];
+	char path[PATH_MAX], line[256];
+	FILE *f;
+	bool ok = false, got_applied = false;
+
+	snprintf(path, sizeof(path), "%s/%s.state", D.cfg.state_dir, c->cfg->name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f) && !strcmp(line, "meshup-state 1\n"))
+		ok = true;
+	while (ok && fgets(line, sizeof(line), f)) {
+		char k[32], val[128];
+
+		if (sscanf(line, "%31s %127s", k, val) != 2) {
+			ok = false;
+			break;
+		}
+		if (!strcmp(k, "applied")) {
+			got_applied = true;
+			if (strcmp(val, "-") && mu_unhex(val, c->applied, 32))
+				ok = false;
+			else
+				c->have_applied = strcmp(val, "-") != 0;
+		} else if (!strcmp(k, "hook_status")) {
+			c->hook_status = atoi(val);
+		}
+	}
+	fclose(f);
+	if (!ok || !got_applied) {
+		d_warn("%s: corrupt state record, ignored (the hook runs again for the active bundle)",
+		       path);
+		c->have_applied = false;
+		c->hook_status = -1;
+	}
+}
+
+static void load_bundle(const char *hex)
+{
+	char mpath[PATH_MAX], ppath[PATH_MAX], err[MU_ERR_LEN], v[MU_VERSION_STRLEN];
+	uint8_t mraw[MU_MANIFEST_MAX + 1], digest[32], want[32];
+	struct mu_manifest m;
+	struct stat st;
+	ssize_t n;
+	int fd, c, slot;
+
+	path_of(mpath, sizeof(mpath), hex, "manifest");
+	path_of(ppath, sizeof(ppath), hex, "payload");
+	fd = open(mpath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, mraw, sizeof(mraw));
+	close(fd);
+	if (n <= 0 || n > MU_MANIFEST_MAX) {
+		d_warn("dropped stored bundle %.16s: bad manifest file size", hex);
+		goto drop;
+	}
+	mu_sha256(mraw, (size_t)n, digest);
+	if (mu_unhex(hex, want, 32) || memcmp(want, digest, 32)) {
+		d_warn("dropped stored bundle %.16s: manifest does not match its digest", hex);
+		goto drop;
+	}
+	if (mu_manifest_parse(&m, mraw, (size_t)n, NULL, err)) {
+		d_warn("dropped stored bundle %.16s: %s", hex, err);
+		goto drop;
+	}
+	{
+		uint8_t id[4];
+
+		mu_manifest_channel_id(&m, id);
+		c = d_chan_index_by_id(id);
+	}
+	if (c < 0 || strcmp(D.cfg.chans[c].name, m.name)) {
+		d_warn("ignored stored bundle %.16s: channel '%s' is not configured",
+		       hex, m.name);
+		return;
+	}
+	if (mu_manifest_verify(&m, &D.keys, D.cfg.threshold, NULL, err)) {
+		d_warn("dropped stored bundle %.16s: %s", hex, err);
+		goto drop;
+	}
+	fd = open(ppath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size != m.payload_size) {
+		d_warn("dropped stored bundle %.16s: payload missing or truncated", hex);
+		if (fd >= 0)
+			close(fd);
+		goto drop;
+	}
+	slot = held_slot(c);
+	if (slot < 0) {
+		d_store_retain(c);
+		slot = held_slot(c);
+	}
+	if (slot < 0) {
+		close(fd);
+		d_warn("dropped stored bundle %.16s: channel %s holds enough", hex, m.name);
+		goto drop;
+	}
+	if (held_fill(&D.chans[c].held[slot], mraw, (size_t)n, fd, NULL, err)) {
+		close(fd);
+		D.chans[c].held[slot].used = false;
+		d_warn("dropped stored bundle %.16s: %s", hex, err);
+		goto drop;
+	}
+	d_info("loaded %s %s (digest %.16s)", m.name, mu_version_str(m.version, v), hex);
+	return;
+drop:
+	drop_files(hex);
+}
+
+static bool is_hex64(const char *s, size_t len)
+{
+	if (len != 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+int d_store_load(void)
+{
+	DIR *d;
+	struct dirent *de;
+	char hex[65];
+
+	d = opendir(D.cfg.state_dir);
+	if (!d) {
+		d_err("state_dir %s: %s", D.cfg.state_dir, strerror(errno));
+		return -1;
+	}
+	/* pass 1: leftovers of interrupted writes */
+	while ((de = readdir(d))) {
+		if (strstr(de->d_name, ".tmp.")) {
+			char p[PATH_MAX];
+
+			snprintf(p, sizeof(p), "%s/%s", D.cfg.state_dir, de->d_name);
+			if (!unlink(p))
+				d_info("removed leftover %s", de->d_name);
+		}
+	}
+	/* pass 2: bundles */
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+
+		if (!dot || strcmp(dot, ".manifest") ||
+		    !is_hex64(de->d_name, (size_t)(dot - de->d_name)))
+			continue;
+		memcpy(hex, de->d_name, 64);
+		hex[64] = '\0';
+		load_bundle(hex);
+	}
+	/* pass 3: payloads without a manifest */
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		char p[PATH_MAX];
+		struct stat st;
+
+		if (!dot || strcmp(dot, ".payload") ||
+		    !is_hex64(de->d_name, (size_t)(dot - de->d_name)))
+			continue;
+		snprintf(p, sizeof(p), "%s/%.64s.manifest", D.cfg.state_dir, de->d_name);
+		if (stat(p, &st) && errno == ENOENT) {
+			snprintf(p, sizeof(p), "%s/%s", D.cfg.state_dir, de->d_name);
+			if (!unlink(p))
+				d_info("removed payload without manifest %s", de->d_name);
+		}
+	}
+	closedir(d);
+	fsync_dir(D.cfg.state_dir);
+	for (int c = 0; c < D.cfg.n_chans; c++) {
+		load_state(c);
+		d_store_retain(c);
+	}
+	return 0;
+}
