@@ -321,6 +321,7 @@ enum meshup_cmd {
 	MESHUP_CMD_EVT_DROP,
 	__MESHUP_CMD_MAX
 };
+
 #define MESHUP_CMD_MAX (__MESHUP_CMD_MAX - 1)
 
 /**
@@ -364,6 +365,7 @@ enum meshup_attrs {
 	MESHUP_A_PAD,
 	__MESHUP_A_MAX
 };
+
 #define MESHUP_A_MAX (__MESHUP_A_MAX - 1)
 
 /**
@@ -379,6 +381,7 @@ enum meshup_entry_attrs {
 	MESHUP_ENTRY_A_BLOCKS_HELD,
 	__MESHUP_ENTRY_A_MAX
 };
+
 #define MESHUP_ENTRY_A_MAX (__MESHUP_ENTRY_A_MAX - 1)
 
 /**
@@ -422,6 +425,7 @@ enum meshup_param_attrs {
 	MESHUP_PARAM_A_IF_LIST,
 	__MESHUP_PARAM_A_MAX
 };
+
 #define MESHUP_PARAM_A_MAX (__MESHUP_PARAM_A_MAX - 1)
 
 /**
@@ -454,6 +458,7 @@ enum meshup_drop_reason {
 	MESHUP_DROP_NOT_FOR_US,
 	__MESHUP_DROP_MAX
 };
+
 #define MESHUP_DROP_MAX (__MESHUP_DROP_MAX - 1)
 
 /**
@@ -511,6 +516,7 @@ enum meshup_stat_attrs {
 	MESHUP_STAT_A_PAD,
 	__MESHUP_STAT_A_MAX
 };
+
 #define MESHUP_STAT_A_MAX (__MESHUP_STAT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MESHUP_H */
