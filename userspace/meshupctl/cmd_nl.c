@@ -378,6 +378,9 @@ int cmd_monitor(int argc, char **argv)
 		mu_nl_close(nl);
 		return 1;
 	}
+	/* After the subscription: tests/mesh/10-monitor.sh takes the signalfd
+	 * as the sign that the monitor listens.
+	 */
 	sfd = setup_signals(&old);
 	if (sfd < 0) {
 		perror("meshupctl: signalfd");
