@@ -56,7 +56,13 @@ wait_for() {
 
 # A monitor is subscribed once it created its signalfd (cmd_monitor does
 # that after joining the group).
-monitor_ready() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q signalfd; }
+monitor_ready() {
+	local f
+	for f in /proc/"$1"/fd/*; do
+		[[ $(readlink "$f" 2>/dev/null) == *signalfd* ]] && return 0
+	done
+	return 1
+}
 
 # has_json_event FILE EVENT [MAC]
 has_json_event() {
