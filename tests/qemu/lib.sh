@@ -135,6 +135,9 @@ build_module() {
 		[ -e "$from/$f" ] || { log "$f missing in $from"; return 1; }
 		cp -a "$from/$f" "$out/"
 	done
+	# Only sources: drop objects of in-place builds against other kernels.
+	find "$out" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name modules.order -o -name Module.symvers \) -delete
 	make -C "$kdir" M="$out" -j"$JOBS" modules >"$out/build.log" 2>&1 ||
 		{ tail -n 30 "$out/build.log" >&2; return 1; }
 	ko=$(find "$out" -name meshup.ko | head -n1)
