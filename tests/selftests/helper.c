@@ -677,3 +677,52 @@ size_t mu_beacon_body(uint8_t *buf, int n, const uint8_t ch[4], uint64_t ver)
 	}
 	return sizeof(*b) + n * sizeof(b->entries[0]);
 }
+
+/*
+ * A child that floods valid beacons (from 16 forged senders) out of every
+ * interface of ns whose name starts with prefix, re-reading the interface
+ * list as links come and go, until it is killed.
+ */
+pid_t mu_flood_start(const char *ns, const char *prefix)
+{
+	uint8_t frame[128], body[64], src[ETH_ALEN], bcast[ETH_ALEN];
+	const uint8_t ch[4] = { 0xf1, 0xf2, 0xf3, 0xf4 };
+	unsigned int seq = 0;
+	pid_t pid = fork();
+	size_t blen, len;
+	int fd;
+
+	if (pid)
+		return pid;
+	if (mu_netns_enter(ns))
+		_exit(1);
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		_exit(1);
+	memset(bcast, 0xff, ETH_ALEN);
+	mu_parse_mac("02:00:00:00:fe:00", src);
+	blen = mu_beacon_body(body, 1, ch, 1);
+	for (;;) {
+		struct if_nameindex *ifs = if_nameindex(), *i;
+		int round;
+
+		for (round = 0; ifs && round < 20; round++, seq++) {
+			src[5] = seq % 16;
+			len = mu_frame(frame, bcast, src, MESHUP_MAGIC, 1,
+				       MESHUP_T_BEACON, blen, body, blen);
+			for (i = ifs; i->if_index; i++)
+				if (!strncmp(i->if_name, prefix, strlen(prefix)))
+					mu_packet_send(fd, i->if_index, frame, len);
+			if (round % 4 == 3)
+				mu_sleep_ms(1);
+		}
+		if (ifs)
+			if_freenameindex(ifs);
+		mu_sleep_ms(2);
+	}
+}
+
+int mu_module_loaded(void)
+{
+	return access("/sys/module/meshup", F_OK) == 0;
+}

@@ -97,6 +97,11 @@ void mu_drain(int fd);
 /* A beacon body with n entries of channel ch (4 bytes), version ver */
 size_t mu_beacon_body(uint8_t *buf, int n, const uint8_t ch[4], uint64_t ver);
 
+/* Traffic and the module */
+#include <sys/types.h>
+pid_t mu_flood_start(const char *ns, const char *prefix);
+int mu_module_loaded(void);
+
 long mu_now_ms(void);
 void mu_sleep_ms(long ms);
 void mu_parse_mac(const char *s, uint8_t mac[ETH_ALEN]);
