@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of meshupd's store (store.c): install writes exactly the
+ * payload, the manifest and a state record; recovery at start removes temp
+ * files, drops truncated or corrupt bundles, ignores a corrupt state record,
+ * and keeps what is valid. Uses the test vectors in ../shared/spec/vectors
+ * (found from MESHUP_TOP or the current directory, the repo root).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "meshupd.h"
+#include "log.h"
+
+static char tmp[256], vec[4096];
+
+static void path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/state/%s", tmp, name);
+}
+
+static bool exists(const char *name)
+{
+	char p[512];
+	struct stat st;
+
+	path(p, sizeof(p), name);
+	return stat(p, &st) == 0;
+}
+
+static int setup(void **state)
+{
+	char conf[2048], err[MU_ERR_LEN];
+	const char *top = getenv("MESHUP_TOP");
+
+	snprintf(vec, sizeof(vec), "%s/../shared/spec/vectors", top ? top : ".");
+	snprintf(tmp, sizeof(tmp), "/tmp/test_d_store.XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	snprintf(conf, sizeof(conf),
+		 "[meshupd]\nstate_dir = %s/state\nstaging_dir = %s/staging\n"
+		 "clock = unsynced\n[channel site]\nhook = /bin/true\n"
+		 "[channel firmware-x86]\nhook = /bin/true\n", tmp, tmp);
+	memset(&D, 0, sizeof(D));
+	assert_int_equal(d_config_parse_string(conf, &D.cfg, err), 0);
+	for (int i = 0; i < D.cfg.n_chans; i++) {
+		D.chans[i].cfg = &D.cfg.chans[i];
+		D.chans[i].hook_status = -1;
+	}
+	mu_keyring_init(&D.keys);
+	if (mu_keyring_load_dir(&D.keys, vec, err))
+		fail_msg("%s", err);
+	d_log_init(1, 0);
+	assert_int_equal(d_store_init(err), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	for (int i = 0; i < D.cfg.n_chans; i++)
+		for (int k = 0; k < D_HELD_MAX; k++)
+			d_held_free(&D.chans[i].held[k]);
+	mu_keyring_free(&D.keys);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	return system(cmd);
+}
+
+static int inject(const char *file)
+{
+	char p[4200], err[MU_ERR_LEN];
+	struct mu_manifest m;
+	uint8_t mraw[MU_MANIFEST_MAX], dg[32];
+	off_t poff;
+	int fd, c, r;
+
+	snprintf(p, sizeof(p), "%s/%s", vec, file);
+	fd = open(p, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(mu_bundle_check(fd, &m, &poff, err), 0);
+	assert_int_equal(mu_read_full(fd, mraw, (size_t)poff, 0, err), 0);
+	mu_sha256(mraw, (size_t)poff, dg);
+	c = d_check_manifest(&m, dg, err);
+	r = c < 0 ? -1 : d_store_install(c, mraw, (size_t)poff, fd, poff, NULL, err);
+	close(fd);
+	return r;
+}
+
+static void reset_memory(void)
+{
+	for (int i = 0; i < D.cfg.n_chans; i++) {
+		for (int k = 0; k < D_HELD_MAX; k++)
+			d_held_free(&D.chans[i].held[k]);
+		D.chans[i].have_applied = false;
+		D.chans[i].hook_pid = 0;
+	}
+}
+
+#define SITE "14c08bb140c2b8d87c2f3b36783d82f6b8f46f81b579d9385f7d454643595f09"
+#define FW "a30f3f0c3c386661e426a4578e0a84daeb7811ed7bf30c5555effeae68569ce5"
+
+static void test_install_and_recover(void **state)
+{
+	char p[512], err[MU_ERR_LEN];
+	struct stat st;
+	int fd;
+
+	assert_int_equal(inject("site-1.0.0.mub"), 0);
+	assert_int_equal(inject("fw-1.5.99.mub"), 0);
+	/* a second time: refused */
+	assert_int_equal(inject("site-1.0.0.mub"), -1);
+	assert_true(exists(SITE ".payload"));
+	assert_true(exists(SITE ".manifest"));
+	assert_true(exists("site.state"));
+	/* bytes written: bundle + state records, well under bundle + 8 KiB */
+	assert_true(D.store_bytes <= (1025 + 152) + (33892 + 232) + 2 * 8192);
+	assert_true(D.store_bytes >= (1025 + 152) + (33892 + 232));
+
+	/* damage: a temp file, a truncated fw payload, a corrupt state record */
+	reset_memory();
+	path(p, sizeof(p), SITE ".payload.tmp.AbCdEf");
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "xx", 2), 2);
+	close(fd);
+	path(p, sizeof(p), FW ".payload");
+	assert_int_equal(truncate(p, 1000), 0);
+	assert_int_equal(mu_write_file_atomic(strcat(strcpy(p, tmp), "/state/site.state"),
+					      "garbage\n", 8, 0644, err), 0);
+	/* an orphan payload */
+	path(p, sizeof(p), "0000000000000000000000000000000000000000000000000000000000000000.payload");
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+
+	assert_int_equal(d_store_load(), 0);
+	assert_false(exists(SITE ".payload.tmp.AbCdEf"));
+	assert_false(exists("0000000000000000000000000000000000000000000000000000000000000000.payload"));
+	assert_false(exists(FW ".payload"));
+	assert_false(exists(FW ".manifest"));
+	assert_true(exists(SITE ".payload"));
+	assert_true(D.chans[0].held[0].used || D.chans[0].held[1].used);
+	assert_non_null(d_find_held(D.chans[0].held[0].used ? D.chans[0].held[0].key :
+				    D.chans[0].held[1].key));
+	for (int k = 0; k < D_HELD_MAX; k++)
+		assert_false(D.chans[1].held[k].used);
+	/* corrupt state record: no applied bundle, the hook will run again */
+	assert_false(D.chans[0].have_applied);
+
+	/* a corrupt manifest (digest no longer matches the name) is dropped */
+	reset_memory();
+	path(p, sizeof(p), SITE ".manifest");
+	fd = open(p, O_WRONLY);
+	assert_int_equal(pwrite(fd, "X", 1, 20), 1);
+	close(fd);
+	assert_int_equal(d_store_load(), 0);
+	assert_false(exists(SITE ".manifest"));
+	assert_false(exists(SITE ".payload"));
+	assert_int_equal(stat(tmp, &st), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_install_and_recover, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
