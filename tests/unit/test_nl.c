@@ -331,6 +331,16 @@ static void test_events(void **state)
 			    "drop if9 02:aa:bb:cc:dd:01 reason bad_magic");
 	nlmsg_free(msg);
 
+	/* A drop without PEER (unknown sender). */
+	msg = new_msg(MESHUP_CMD_EVT_DROP);
+	nla_put_u32(msg, MESHUP_A_IFINDEX, 9);
+	nla_put_u32(msg, MESHUP_A_DROP_REASON, MESHUP_DROP_SHORT);
+	assert_int_equal(mu_nl_parse_event(nlmsg_hdr(msg), &e, err), 0);
+	assert_false(e.has_peer);
+	assert_string_equal(mu_nl_fmt_event(&e, "eth0", line, sizeof(line)),
+			    "drop eth0 - reason short");
+	nlmsg_free(msg);
+
 	msg = new_msg(MESHUP_CMD_EVT_IFACE_REMOVED);
 	nla_put_u32(msg, MESHUP_A_IFINDEX, 9);
 	nla_put_string(msg, MESHUP_A_IFNAME, "veth9");

@@ -168,6 +168,8 @@ struct mu_nl_params {
  * @ifindex: the interface (every event)
  * @ifname: IFACE_ADDED/REMOVED: its name; "" otherwise
  * @peer: NEIGH_* and DROP: the neighbour's MAC; zero otherwise
+ * @has_peer: @peer is set (always for NEIGH_*; a DROP may come without it
+ *	when the sender is unknown, e.g. a runt frame)
  * @drop_reason: DROP: enum meshup_drop_reason; 0 otherwise
  * @neigh: NEIGH_NEW/CHANGED: the whole neighbour as in GET_NEIGHBORS;
  *	NEIGH_LOST: only ifindex and peer set
@@ -177,6 +179,7 @@ struct mu_nl_event {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
 	uint8_t peer[MU_NL_ETH_ALEN];
+	bool has_peer;
 	uint32_t drop_reason;
 	struct mu_nl_neigh neigh;
 };

@@ -112,7 +112,8 @@ char *mu_nl_fmt_event(const struct mu_nl_event *e, const char *ifname,
 	case MESHUP_CMD_EVT_DROP: {
 		const char *r = mu_nl_drop_name(e->drop_reason);
 
-		append(out, len, " %s reason ", mu_nl_fmt_mac(e->peer, mac));
+		append(out, len, " %s reason ",
+		       e->has_peer ? mu_nl_fmt_mac(e->peer, mac) : "-");
 		if (r)
 			append(out, len, "%s", r);
 		else
@@ -259,7 +260,10 @@ struct json_object *mu_nl_json_event(const struct mu_nl_event *e,
 	case MESHUP_CMD_EVT_DROP: {
 		const char *r = mu_nl_drop_name(e->drop_reason);
 
-		jstr(o, "mac", mu_nl_fmt_mac(e->peer, mac));
+		if (e->has_peer)
+			jstr(o, "mac", mu_nl_fmt_mac(e->peer, mac));
+		else
+			jadd(o, "mac", NULL);
 		jstr(o, "reason", r ? r : "unknown");
 		jint(o, "reason_code", e->drop_reason);
 		break;

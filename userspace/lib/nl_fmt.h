@@ -19,7 +19,7 @@
  *   event:  {"time": "2026-11-22T11:20:03.123", "time_ms": unix ms,
  *            "event": "neigh-new"|..., "ifindex", "ifname", and
  *            neigh-new/-changed: the neigh fields; neigh-lost: "mac";
- *            drop: "mac", "reason" (name), "reason_code"}
+ *            drop: "mac" (null if unknown), "reason" (name), "reason_code"}
  *   the monitor's own lines: "event": "overrun" (messages were lost),
  *            "module-unloaded", "module-loaded".
  */

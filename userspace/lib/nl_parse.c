@@ -341,10 +341,12 @@ int mu_nl_parse_event(const struct nlmsghdr *nlh, struct mu_nl_event *e,
 		if (neigh_from_tb(tb, cmd, &e->neigh, err))
 			return -EPROTO;
 		memcpy(e->peer, e->neigh.peer, MU_NL_ETH_ALEN);
+		e->has_peer = true;
 		return 0;
 	case MESHUP_CMD_EVT_NEIGH_LOST:
 		if (get_peer(tb, cmd, e->peer, err))
 			return -EPROTO;
+		e->has_peer = true;
 		e->neigh.ifindex = e->ifindex;
 		memcpy(e->neigh.peer, e->peer, MU_NL_ETH_ALEN);
 		return 0;
@@ -352,8 +354,12 @@ int mu_nl_parse_event(const struct nlmsghdr *nlh, struct mu_nl_event *e,
 	case MESHUP_CMD_EVT_IFACE_REMOVED:
 		return get_ifname(tb, cmd, e->ifname, err) ? -EPROTO : 0;
 	case MESHUP_CMD_EVT_DROP:
-		if (get_peer(tb, cmd, e->peer, err))
-			return -EPROTO;
+		/* No PEER when the sender is unknown. */
+		if (tb[MESHUP_A_PEER]) {
+			if (get_peer(tb, cmd, e->peer, err))
+				return -EPROTO;
+			e->has_peer = true;
+		}
 		if (!tb[MESHUP_A_DROP_REASON])
 			return missing(cmd, MESHUP_A_DROP_REASON, err);
 		e->drop_reason = nla_get_u32(tb[MESHUP_A_DROP_REASON]);
