@@ -18,7 +18,7 @@ results=$1
 K=$MESHUP_KERNEL
 res=$results/results.txt
 cd "$MESHUP_TOP" || exit 1
-: >"$res"
+touch "$res"
 export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL
 
 kmsg() { echo "meshup-guest: $*" >/dev/kmsg 2>/dev/null; }
@@ -37,6 +37,10 @@ selected() { # unit name -> 0 if MESHUP_TESTS selects it
 	done
 	return 1
 }
+skipped() { # units already run in an earlier boot of this guest
+	[[ " ${MESHUP_SKIP:-} " == *" $1 "* ]]
+}
+unit_done() { echo "$1" >>"$results/units.done"; }
 module_loaded() { [ -d /sys/module/meshup ]; }
 ensure_module() { # reload the module if a test left it unloaded
 	module_loaded && return 0
@@ -53,12 +57,13 @@ progress insmod
 	echo clear >/sys/kernel/debug/kmemleak 2>/dev/null
 dmesg_before=$(dmesg | wc -l)
 if [ -f "$MESHUP_KO" ] && insmod "$MESHUP_KO" 2>"$results/insmod.err"; then
-	result ok "insmod meshup.ko"
+	skipped insmod || result ok "insmod meshup.ko"
 else
 	result "not ok" "insmod meshup.ko ($(head -c 200 "$results/insmod.err" 2>/dev/null || echo "no module"))"
 fi
+skipped insmod || unit_done insmod
 
-if selected kunit; then
+if selected kunit && ! skipped kunit; then
 	if [ "$K" = stock ]; then
 		result ok "kunit # SKIP no KUnit in the stock kernel"
 	else
@@ -85,6 +90,7 @@ if selected kunit; then
 		done <"$results/kunit.ktap"
 		[ $n -gt 0 ] || result "not ok" "kunit: no KUnit results in dmesg after insmod"
 	fi
+	unit_done kunit
 fi
 
 # ---- kselftests
@@ -92,6 +98,7 @@ for bin in "$MESHUP_BUILD"/selftests/*; do
 	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	name=selftest/${bin##*/}
 	selected "$name" || continue
+	skipped "$name" && continue
 	ensure_module
 	progress "$name"
 	log=$results/${name//\//_}.log
@@ -119,6 +126,7 @@ for bin in "$MESHUP_BUILD"/selftests/*; do
 		result "not ok" "$name: reported no results"
 	fi
 	echo "# $name: ${secs}s" >>"$results/timings.txt"
+	unit_done "$name"
 	left=$(netns_left)
 	[ -z "$left" ] || { result "not ok" "$name: left namespaces behind: $left"; for n in $left; do ip netns del "$n"; done; }
 done
@@ -128,6 +136,7 @@ for script in "$MESHUP_TOP"/tests/mesh/*.sh; do
 	[ -f "$script" ] || continue
 	name=mesh/${script##*/}
 	selected "$name" || continue
+	skipped "$name" && continue
 	ensure_module
 	progress "$name"
 	limit=$(sed -nE 's/^# timeout: *([0-9]+).*/\1/p' "$script" | head -n1)
@@ -157,6 +166,7 @@ for script in "$MESHUP_TOP"/tests/mesh/*.sh; do
 		result "not ok" "$name: reported no results"
 	fi
 	echo "# $name: ${secs}s" >>"$results/timings.txt"
+	unit_done "$name"
 	module_loaded || result "not ok" "$name: left the module unloaded"
 	left=$(netns_left)
 	[ -z "$left" ] || { result "not ok" "$name: left namespaces behind: $left"; for n in $left; do ip netns del "$n"; done; }

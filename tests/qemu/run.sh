@@ -23,6 +23,12 @@ cd "$MESHUP_TOP" || exit 2
 KERNELS=${MESHUP_KERNELS:-debug stock}
 OUT=$MESHUP_TOP/build/qemu
 mkdir -p "$OUT"
+# One run at a time per tree: runs share build/qemu and build/kmod-*.
+exec 8>"$OUT/.lock"
+if ! flock -n 8; then
+	log "another QEMU suite run holds build/qemu/.lock; waiting"
+	flock 8
+fi
 TIMINGS=$OUT/timings.txt
 : >"$TIMINGS"
 
@@ -81,20 +87,32 @@ make_initramfs() { # kernel stockdir|"" out
 	return $rc
 }
 
-# ---- one guest
+# ---- one guest; after a kernel crash the guest is booted again and goes on
+# with the units not yet run (the crashed one is reported "not ok").
+boot_guest() { # kernel bzImage boot-number -> qemu's status
+	local k=$1 bz=$2 nb=$3 res=$OUT/$1 limit cmdline con
+	con=$res/console.log
+	[ "$nb" -gt 1 ] && con=$res/console-$nb.log
+	cmdline="console=ttyS0 loglevel=7 printk.devkmsg=on panic_on_warn=1 oops=panic panic=-1"
+	cmdline+=" sysrq_always_enabled rdinit=/init meshup_results=$res"
+	[ "$k" = debug ] && cmdline+=" kmemleak=on"
+	limit=${MESHUP_GUEST_TIMEOUT:-1800}
+	log "booting $k ($bz), limit ${limit}s, console in ${con#"$MESHUP_TOP"/}"
+	timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
+		-nodefaults -display none -no-reboot -serial stdio -monitor none \
+		-kernel "$bz" -initrd "$res/initramfs.cpio" -append "$cmdline" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		</dev/null 2>"$res/qemu.err" |
+		if [ "${V:-0}" = 1 ]; then tee "$con" >&2; else cat >"$con"; fi
+	return "${PIPESTATUS[0]}"
+}
+
 run_guest() { # kernel bzImage ko moddir
-	local k=$1 bz=$2 ko=$3 moddir=$4 res=$OUT/$1 t rc limit
+	local k=$1 bz=$2 ko=$3 moddir=$4 res=$OUT/$1 t rc nb=0 skip="" unit why con
 	rm -rf "$res"
 	mkdir -p "$res"
-	{
-		printf 'MESHUP_TOP=%q\n' "$MESHUP_TOP"
-		printf 'MESHUP_BUILD=%q\n' "$MESHUP_TOP/build"
-		printf 'MESHUP_KO=%q\n' "$ko"
-		printf 'MESHUP_KERNEL=%q\n' "$k"
-		printf 'MESHUP_TESTS=%q\n' "${MESHUP_TESTS:-}"
-		printf 'MESHUP_MODDIR=%q\n' "$moddir"
-		printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_TESTS\n'
-	} >"$res/guest.env"
 	if [ "$k" = debug ] && [ -f "$kdir_debug/modules.builtin.modinfo" ]; then
 		tr '\0' '\n' <"$kdir_debug/modules.builtin.modinfo" |
 			sed -nE 's|^[^.]+\.file=(.*)$|kernel/\1.ko|p' | sort -u >"$res/modules.builtin"
@@ -103,32 +121,50 @@ run_guest() { # kernel bzImage ko moddir
 		notok "$k: initramfs"
 		return
 	fi
-	local cmdline="console=ttyS0 loglevel=7 printk.devkmsg=on panic_on_warn=1 oops=panic panic=-1"
-	cmdline+=" sysrq_always_enabled rdinit=/init meshup_results=$res"
-	[ "$k" = debug ] && cmdline+=" kmemleak=on"
-	limit=${MESHUP_GUEST_TIMEOUT:-1800}
-	log "booting $k ($bz), limit ${limit}s, console in build/qemu/$k/console.log"
+	: >"$res/results.txt"
 	t=$(now)
-	timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
-		-nodefaults -display none -no-reboot -serial stdio -monitor none \
-		-kernel "$bz" -initrd "$res/initramfs.cpio" -append "$cmdline" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		</dev/null 2>"$res/qemu.err" |
-		if [ "${V:-0}" = 1 ]; then tee "$res/console.log" >&2; else cat >"$res/console.log"; fi
-	rc=${PIPESTATUS[0]}
-	timing "guest $k" $(($(now) - t))
-	[ -f "$res/results.txt" ] && grep -E '^(not )?ok - ' "$res/results.txt"
-	if [ -f "$res/done.txt" ]; then
+	while :; do
+		nb=$((nb + 1))
+		{
+			printf 'MESHUP_TOP=%q\n' "$MESHUP_TOP"
+			printf 'MESHUP_BUILD=%q\n' "$MESHUP_TOP/build"
+			printf 'MESHUP_KO=%q\n' "$ko"
+			printf 'MESHUP_KERNEL=%q\n' "$k"
+			printf 'MESHUP_TESTS=%q\n' "${MESHUP_TESTS:-}"
+			printf 'MESHUP_SKIP=%q\n' "$skip"
+			printf 'MESHUP_MODDIR=%q\n' "$moddir"
+			printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_TESTS MESHUP_SKIP\n'
+		} >"$res/guest.env"
+		rm -f "$res/progress.txt" "$res/done.txt"
+		boot_guest "$k" "$bz" "$nb"
+		rc=$?
+		con=$res/console.log
+		[ "$nb" -gt 1 ] && con=$res/console-$nb.log
+		[ -f "$res/done.txt" ] && break
+		unit=$(cat "$res/progress.txt" 2>/dev/null || echo boot)
+		why="no result marker"
+		[ "$rc" = 124 ] && why="host timeout"
+		grep -q 'Kernel panic' "$con" 2>/dev/null &&
+			why=$(grep -m1 'Kernel panic' "$con" | sed -E 's/^\[[^]]*\] ?//' | head -c 120)
+		grep -Em1 'BUG:|WARNING:|KASAN|general protection' "$con" 2>/dev/null |
+			sed -E 's/^\[[^]]*\] ?//' | head -c 160 | sed 's/^/    /' >&2
+		echo >&2
+		echo "not ok - $k: $unit: the guest died ($why; see ${con#"$MESHUP_TOP"/})" >>"$res/results.txt"
+		tail -n 40 "$con" >&2
+		# Nothing to go on with if the module or the boot itself dies, or
+		# after too many crashes.
+		case $unit in boot | insmod | rmmod | kmemleak | done) break ;; esac
+		[ "$nb" -ge "${MESHUP_MAX_BOOTS:-6}" ] && break
+		skip="$skip $(cat "$res/units.done" 2>/dev/null | tr '\n' ' ') $unit"
+	done
+	timing "guest $k ($nb boot(s))" $(($(now) - t))
+	grep -E '^(not )?ok - ' "$res/results.txt"
+	if [ -f "$res/done.txt" ] && [ "$nb" = 1 ]; then
 		ok "$k: guest ran to the end"
+	elif [ -f "$res/done.txt" ]; then
+		notok "$k: guest ran to the end ($((nb - 1)) crash(es), $nb boots)"
 	else
-		local why="no result marker"
-		[ "$rc" = 124 ] && why="host timeout ${limit}s"
-		grep -q 'Kernel panic' "$res/console.log" 2>/dev/null &&
-			why="kernel panic: $(grep -m1 'Kernel panic' "$res/console.log" | sed -E 's/^\[[^]]*\] ?//' | head -c 120)"
-		notok "$k: guest ran to the end ($why; was running: $(cat "$res/progress.txt" 2>/dev/null || echo boot); see build/qemu/$k/console.log)"
-		tail -n 40 "$res/console.log" >&2
+		notok "$k: guest ran to the end (gave up after $nb boot(s))"
 	fi
 	[ -f "$res/timings.txt" ] && sed "s/^# /  $k /" "$res/timings.txt" >>"$TIMINGS"
 }
