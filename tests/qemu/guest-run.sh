@@ -7,7 +7,7 @@
 # and one argument, the result directory (a writable 9p share).
 #
 # Order: insmod meshup.ko (KUnit suites run there on the debug kernel), the
-# kselftest binaries in $MESHUP_BUILD/selftests/, every tests/mesh/*.sh, then
+# kselftest binaries in $MESHUP_BUILD/selftests/, every tests/mesh/[0-9]*.sh, then
 # rmmod, a kmemleak scan (debug) and the dmesg check.  Every result line goes
 # to results.txt in the result directory ("ok - NAME", "not ok - NAME"),
 # prefixed with the kernel name; progress.txt names the test that is running
@@ -132,7 +132,7 @@ for bin in "$MESHUP_BUILD"/selftests/*; do
 done
 
 # ---- mesh scripts
-for script in "$MESHUP_TOP"/tests/mesh/*.sh; do
+for script in "$MESHUP_TOP"/tests/mesh/[0-9]*.sh; do
 	[ -f "$script" ] || continue
 	name=mesh/${script##*/}
 	selected "$name" || continue
