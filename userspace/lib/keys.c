@@ -320,7 +320,8 @@ int mu_keyring_load_dir(struct mu_keyring *kr, const char *dir, char *err)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && !ret; i++) {
 		char path[4096];
 		struct mu_key k;
