@@ -51,6 +51,9 @@ static void run_hook(int chan, struct d_held *h, bool revert)
 
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
+		/* the hook gets stdin/stdout/stderr only (not our netlink sockets) */
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 		setenv("MESHUP_CHANNEL", c->cfg->name, 1);
 		setenv("MESHUP_VERSION", v, 1);
 		setenv("MESHUP_PAYLOAD", payload, 1);
