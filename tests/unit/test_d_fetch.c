@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of meshupd's transfer engine and serving (fetch.c, serve.c,
+ * neigh.c, store.c) without the kernel: the netlink client is replaced by a
+ * mock that records the frames the daemon sends, and the test plays the
+ * neighbour, answering REQUESTs from a real bundle of the vectors. Covers:
+ * manifest request on an advert, windowed block requests (parents first),
+ * verification, install, serving from the store, and penalties for a
+ * manifest that does not match its advert and for a bad block.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "meshupd.h"
+#include "log.h"
+
+/* ---- mock of the netlink client (nl.h) ---- */
+struct mu_nl {
+	int dummy;
+};
+
+struct sent {
+	uint8_t type;
+	uint8_t peer[6];
+	size_t len;
+	uint8_t body[MESHUP_MAX_BODY];
+};
+
+#define SENT_MAX 4096
+static struct sent sent[SENT_MAX];
+static int n_sent, n_taken;
+static struct mu_nl fake;
+static int adverts;
+
+int mu_nl_open(struct mu_nl **out, const struct mu_nl_ops *ops, void *arg, char *err)
+{
+	*out = &fake;
+	return 0;
+}
+
+void mu_nl_close(struct mu_nl *nl) {}
+int mu_nl_fd(const struct mu_nl *nl) { return -1; }
+int mu_nl_recv(struct mu_nl *nl, char *err) { return 0; }
+bool mu_nl_gone(const struct mu_nl *nl) { return false; }
+int mu_nl_reconnect(struct mu_nl *nl, char *err) { return 0; }
+int mu_nl_register(struct mu_nl *nl, char *err) { return 0; }
+
+int mu_nl_set_advert(struct mu_nl *nl, uint64_t mesh_time_ms, uint8_t q,
+		     const struct mu_nl_entry *e, int n, char *err)
+{
+	adverts++;
+	return 0;
+}
+
+int mu_nl_get_neighbors(struct mu_nl *nl,
+			int (*cb)(const struct mu_nl_neigh *n, void *arg),
+			void *arg, char *err)
+{
+	return 0;
+}
+
+int mu_nl_send(struct mu_nl *nl, uint32_t ifindex, const uint8_t peer[6],
+	       uint8_t type, const void *body, size_t len, char *err)
+{
+	struct sent *s;
+
+	if (n_sent == SENT_MAX)
+		return -ENOBUFS;
+	s = &sent[n_sent++];
+	s->type = type;
+	memcpy(s->peer, peer, 6);
+	s->len = len;
+	memcpy(s->body, body, len);
+	return 0;
+}
+
+/* ---- the neighbour's copy of a bundle ---- */
+struct peer_bundle {
+	uint8_t key[20];
+	uint8_t mraw[MU_MANIFEST_MAX];
+	size_t mlen;
+	struct mu_tree t;
+	uint8_t *hash_area;
+	int fd;
+	off_t poff;
+};
+
+static char tmp[256], vec[4096];
+static const uint8_t MAC1[6] = { 2, 0, 0, 0, 0, 1 };
+static const uint8_t MAC2[6] = { 2, 0, 0, 0, 0, 2 };
+
+static void load_peer(struct peer_bundle *pb, const char *file)
+{
+	char p[4200], err[MU_ERR_LEN];
+	struct mu_manifest m;
+	uint8_t dg[32], root[32];
+
+	snprintf(p, sizeof(p), "%s/%s", vec, file);
+	pb->fd = open(p, O_RDONLY);
+	assert_true(pb->fd >= 0);
+	assert_int_equal(mu_bundle_read_manifest(pb->fd, &m, &pb->poff, err), 0);
+	pb->mlen = (size_t)pb->poff;
+	assert_int_equal(mu_read_full(pb->fd, pb->mraw, pb->mlen, 0, err), 0);
+	mu_sha256(pb->mraw, pb->mlen, dg);
+	d_key_of(&m, dg, pb->key);
+	assert_int_equal(mu_tree_init(&pb->t, m.payload_size, err), 0);
+	pb->hash_area = malloc(pb->t.hash_area_len + 1);
+	assert_int_equal(mu_merkle_hash_area_buf(pb->fd, pb->poff, m.payload_size,
+						 pb->hash_area, pb->t.hash_area_len,
+						 root, err), 0);
+}
+
+static void free_peer(struct peer_bundle *pb)
+{
+	free(pb->hash_area);
+	close(pb->fd);
+}
+
+static int setup(void **state)
+{
+	char conf[2048], err[MU_ERR_LEN];
+	const char *top = getenv("MESHUP_TOP");
+
+	snprintf(vec, sizeof(vec), "%s/../shared/spec/vectors", top ? top : ".");
+	snprintf(tmp, sizeof(tmp), "/tmp/test_d_fetch.XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	snprintf(conf, sizeof(conf),
+		 "[meshupd]\nstate_dir = %s/state\nstaging_dir = %s/staging\n"
+		 "clock = unsynced\n[channel site]\nhook = /bin/true\n"
+		 "[channel firmware-x86]\nhook = /bin/true\n", tmp, tmp);
+	memset(&D, 0, sizeof(D));
+	assert_int_equal(d_config_parse_string(conf, &D.cfg, err), 0);
+	for (int i = 0; i < D.cfg.n_chans; i++) {
+		D.chans[i].cfg = &D.cfg.chans[i];
+		D.chans[i].hook_status = -1;
+	}
+	for (int k = 0; k < D_XFER_MAX; k++)
+		D.xfers[k].fd = -1;
+	mu_keyring_init(&D.keys);
+	if (mu_keyring_load_dir(&D.keys, vec, err))
+		fail_msg("%s", err);
+	d_log_init(1, 0);
+	assert_int_equal(d_store_init(err), 0);
+	D.nl = &fake;
+	D.registered = true;
+	n_sent = n_taken = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	for (int k = 0; k < D_XFER_MAX; k++)
+		d_xfer_free(&D.xfers[k]);
+	for (int i = 0; i < D.cfg.n_chans; i++)
+		for (int k = 0; k < D_HELD_MAX; k++)
+			d_held_free(&D.chans[i].held[k]);
+	mu_keyring_free(&D.keys);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	return system(cmd);
+}
+
+static void advert(const uint8_t mac[6], const struct peer_bundle *pb, uint32_t held)
+{
+	struct mu_nl_entry e;
+
+	memcpy(e.key, pb->key, 20);
+	e.blocks_held = held;
+	d_neigh_update(1, mac, true, 0, 0, &e, 1);
+}
+
+static void deliver(const uint8_t mac[6], uint8_t type, const uint8_t *body, size_t len)
+{
+	struct mu_nl_frame f = { .ifindex = 1, .type = type, .version = 1,
+				 .body = body, .body_len = len };
+
+	memcpy(f.peer, mac, 6);
+	if (type == MESHUP_T_MANIFEST)
+		d_fetch_manifest(&f);
+	else if (type == MESHUP_T_BLOCK)
+		d_fetch_block(&f);
+	else if (type == MESHUP_T_REQUEST)
+		d_serve_request(&f);
+}
+
+static void send_block(const uint8_t mac[6], const struct peer_bundle *pb,
+		       uint32_t i, bool corrupt)
+{
+	uint8_t body[MESHUP_MAX_BODY];
+	size_t len;
+	char err[MU_ERR_LEN];
+
+	memcpy(body, pb->key, 20);
+	mu_put_be32(body + 20, i);
+	assert_int_equal(mu_read_block(&pb->t, i, pb->hash_area, pb->t.hash_area_len,
+				       pb->fd, pb->poff, body + 24, &len, err), 0);
+	if (corrupt)
+		body[24 + len / 2] ^= 1;
+	deliver(mac, MESHUP_T_BLOCK, body, 24 + len);
+}
+
+/* Answer every REQUEST the daemon sent, as the neighbour; returns blocks sent. */
+static int answer(const uint8_t mac[6], const struct peer_bundle *pb, int corrupt_index)
+{
+	int blocks = 0;
+
+	while (n_taken < n_sent) {
+		struct sent s = sent[n_taken++];
+		uint32_t first;
+
+		if (s.type != MESHUP_T_REQUEST || memcmp(s.peer, mac, 6))
+			continue;
+		assert_int_equal(s.len, 36);
+		assert_memory_equal(s.body, pb->key, 20);
+		if (s.body[20] == MESHUP_REQ_MANIFEST) {
+			uint8_t body[MESHUP_MAX_BODY];
+
+			memcpy(body, pb->key, 20);
+			memcpy(body + 20, pb->mraw, pb->mlen);
+			deliver(mac, MESHUP_T_MANIFEST, body, 20 + pb->mlen);
+			continue;
+		}
+		first = mu_get_be32(s.body + 24);
+		for (int b = 0; b < 64; b++) {
+			struct mu_block_info bi;
+
+			if (!(s.body[28 + b / 8] & (0x80 >> (b % 8))))
+				continue;
+			/* the daemon asks only for blocks whose parent it has */
+			assert_int_equal(mu_tree_block(&pb->t, first + b, &bi, NULL), 0);
+			send_block(mac, pb, first + (uint32_t)b,
+				   (int)(first + (uint32_t)b) == corrupt_index);
+			blocks++;
+		}
+	}
+	return blocks;
+}
+
+static void test_fetch_and_serve(void **state)
+{
+	struct peer_bundle pb;
+	int rounds = 0;
+	struct d_held *h;
+
+	load_peer(&pb, "fw-1.5.99.mub");
+	assert_int_equal(pb.t.n_blocks, 37);
+	advert(MAC1, &pb, pb.t.n_blocks);
+	/* a manifest request went out */
+	assert_int_equal(n_sent, 1);
+	assert_int_equal(sent[0].type, MESHUP_T_REQUEST);
+	assert_int_equal(sent[0].body[20], MESHUP_REQ_MANIFEST);
+	while (!d_find_held(pb.key) && rounds++ < 100) {
+		answer(MAC1, &pb, -1);
+		d_fetch_tick();
+	}
+	h = d_find_held(pb.key);
+	assert_non_null(h);
+	assert_null(d_find_xfer(pb.key));
+	assert_true(D.installs == 1);
+	/* bytes written: payload + manifest + state record */
+	assert_true(D.store_bytes <= 33892 + 232 + 8192);
+
+	/* serving: the manifest and every block, byte-exact */
+	{
+		uint8_t req[36] = { 0 };
+		int before = n_sent;
+
+		memcpy(req, pb.key, 20);
+		req[20] = MESHUP_REQ_MANIFEST;
+		deliver(MAC2, MESHUP_T_REQUEST, req, 36);
+		assert_int_equal(n_sent, before + 1);
+		assert_int_equal(sent[before].type, MESHUP_T_MANIFEST);
+		assert_int_equal(sent[before].len, 20 + pb.mlen);
+		assert_memory_equal(sent[before].body + 20, pb.mraw, pb.mlen);
+
+		req[20] = MESHUP_REQ_BLOCKS;
+		mu_put_be32(req + 24, 0);
+		memset(req + 28, 0xff, 5);	/* blocks 0..39: 37 exist */
+		before = n_sent;
+		deliver(MAC2, MESHUP_T_REQUEST, req, 36);
+		assert_int_equal(n_sent, before + 37);
+		for (uint32_t i = 0; i < 37; i++) {
+			struct sent *s = &sent[before + (int)i];
+			uint8_t blk[1024];
+			size_t len;
+
+			assert_int_equal(s->type, MESHUP_T_BLOCK);
+			assert_int_equal(mu_get_be32(s->body + 20), i);
+			assert_int_equal(mu_read_block(&pb.t, i, pb.hash_area,
+						       pb.t.hash_area_len, pb.fd, pb.poff,
+						       blk, &len, NULL), 0);
+			assert_int_equal(s->len, 24 + len);
+			assert_memory_equal(s->body + 24, blk, len);
+		}
+	}
+	free_peer(&pb);
+}
+
+static void test_bad_peers(void **state)
+{
+	struct peer_bundle pb;
+	uint8_t body[MESHUP_MAX_BODY];
+	load_peer(&pb, "fw-1.5.99.mub");
+	/* MAC2 answers with a manifest that is not the advertised one */
+	advert(MAC2, &pb, pb.t.n_blocks);
+	assert_int_equal(sent[0].body[20], MESHUP_REQ_MANIFEST);
+	n_taken = n_sent;
+	memcpy(body, pb.key, 20);
+	memcpy(body + 20, pb.mraw, pb.mlen);
+	body[20 + 30] ^= 1;
+	deliver(MAC2, MESHUP_T_MANIFEST, body, 20 + pb.mlen);
+	assert_true(d_penalized(MAC2, pb.key));
+	assert_non_null(d_find_xfer(pb.key));		/* still wanted */
+
+	/* MAC1 serves it, but block 5 arrives corrupted */
+	advert(MAC1, &pb, pb.t.n_blocks);
+	n_taken = n_sent;
+	memcpy(body, pb.key, 20);
+	memcpy(body + 20, pb.mraw, pb.mlen);
+	deliver(MAC1, MESHUP_T_MANIFEST, body, 20 + pb.mlen);
+	assert_int_equal(d_find_xfer(pb.key)->state, D_X_BLOCKS);
+	answer(MAC1, &pb, 5);
+	assert_true(d_penalized(MAC1, pb.key));
+	assert_null(d_find_held(pb.key));
+	free_peer(&pb);
+}
+
+static void test_reject_unacceptable(void **state)
+{
+	struct peer_bundle pb;
+	char err[MU_ERR_LEN];
+
+	/* remove the channel: a configured-nowhere bundle is never requested */
+	D.cfg.n_chans = 1;				/* only "site" */
+	load_peer(&pb, "fw-1.5.99.mub");
+	advert(MAC1, &pb, pb.t.n_blocks);
+	assert_int_equal(n_sent, 0);
+	free_peer(&pb);
+
+	/* site: threshold 3 cannot be met by one signature: rejected after
+	 * the manifest, and not asked again */
+	D.cfg.threshold = 3;
+	load_peer(&pb, "site-1.0.0.mub");
+	advert(MAC1, &pb, pb.t.n_blocks);
+	assert_int_equal(n_sent, 1);
+	answer(MAC1, &pb, -1);
+	assert_null(d_find_xfer(pb.key));
+	assert_true(d_rejected(pb.key));
+	advert(MAC1, &pb, pb.t.n_blocks);
+	assert_int_equal(n_sent, 1);
+	(void)err;
+	free_peer(&pb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fetch_and_serve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_peers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reject_unacceptable, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
