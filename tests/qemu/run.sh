@@ -14,7 +14,10 @@
 #                                 selftest/NAME, mesh/NAME.sh
 #   V=1                           stream the guest consoles to stderr
 #   MESHUP_CACHE                  cache dir (default ~/.cache/meshup)
-#   MESHUP_GUEST_TIMEOUT          host-side limit per guest, s (default 1800)
+#   MESHUP_GUEST_TIMEOUT          host-side limit per guest boot, s (1800)
+#   MESHUP_MAX_BOOTS              boots per kernel at most; after a kernel
+#                                 crash the guest is booted again (20)
+#   MESHUP_SELFTEST_TIMEOUT       limit per kselftest binary, s (600)
 #   MESHUP_KMOD_SRC               tree holding Kbuild, kmod/, include/ to
 #                                 build the module from (default: the repo)
 set -u
@@ -142,19 +145,18 @@ run_guest() { # kernel bzImage ko moddir
 		[ "$nb" -gt 1 ] && con=$res/console-$nb.log
 		[ -f "$res/done.txt" ] && break
 		unit=$(cat "$res/progress.txt" 2>/dev/null || echo boot)
-		why="no result marker"
+		# The first report of the kernel names the problem better than the
+		# panic line does.
+		why=$(grep -Em1 'BUG:|refcount_t:|KASAN:|general protection|Oops:|WARNING:|Kernel panic' \
+			"$con" 2>/dev/null | sed -E 's/^\[[^]]*\] ?//' | head -c 140)
+		[ -n "$why" ] || why="no result marker"
 		[ "$rc" = 124 ] && why="host timeout"
-		grep -q 'Kernel panic' "$con" 2>/dev/null &&
-			why=$(grep -m1 'Kernel panic' "$con" | sed -E 's/^\[[^]]*\] ?//' | head -c 120)
-		grep -Em1 'BUG:|WARNING:|KASAN|general protection' "$con" 2>/dev/null |
-			sed -E 's/^\[[^]]*\] ?//' | head -c 160 | sed 's/^/    /' >&2
-		echo >&2
 		echo "not ok - $k: $unit: the guest died ($why; see ${con#"$MESHUP_TOP"/})" >>"$res/results.txt"
 		tail -n 40 "$con" >&2
 		# Nothing to go on with if the module or the boot itself dies, or
 		# after too many crashes.
 		case $unit in boot | insmod | rmmod | kmemleak | done) break ;; esac
-		[ "$nb" -ge "${MESHUP_MAX_BOOTS:-6}" ] && break
+		[ "$nb" -ge "${MESHUP_MAX_BOOTS:-20}" ] && break
 		skip="$skip $(cat "$res/units.done" 2>/dev/null | tr '\n' ' ') $unit"
 	done
 	timing "guest $k ($nb boot(s))" $(($(now) - t))
@@ -164,7 +166,7 @@ run_guest() { # kernel bzImage ko moddir
 	elif [ -f "$res/done.txt" ]; then
 		notok "$k: guest ran to the end ($((nb - 1)) crash(es), $nb boots)"
 	else
-		notok "$k: guest ran to the end (gave up after $nb boot(s))"
+		notok "$k: guest ran to the end (gave up after $nb boot(s); the units after $unit did not run)"
 	fi
 	[ -f "$res/timings.txt" ] && sed "s/^# /  $k /" "$res/timings.txt" >>"$TIMINGS"
 }
