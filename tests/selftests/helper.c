@@ -230,6 +230,15 @@ static int mu_transact(struct mu_nl *nl, struct nl_msg *msg,
 	}
 	while (st.err > 0) {
 		rc = nl_recvmsgs(nl->sk, cb);
+		if (rc == -NLE_AGAIN) {	/* a socket mu_nl_next() made non-blocking */
+			struct pollfd pfd = { nl_socket_get_fd(nl->sk), POLLIN, 0 };
+
+			if (poll(&pfd, 1, 30000) <= 0) {
+				st.err = -ETIMEDOUT;
+				break;
+			}
+			continue;
+		}
 		if (rc < 0 && st.err > 0) {
 			st.err = -EIO;
 			break;
@@ -442,6 +451,11 @@ static int cb_event(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int cb_seq_any(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
 /*
  * One message at a time: the socket is read with MSG_PEEK-free recv of one
  * datagram, which libnl's nl_recvmsgs does for a non-blocking socket.
@@ -458,7 +472,8 @@ int mu_nl_next(struct mu_nl *nl, int timeout_ms, struct mu_event *ev)
 	if (!cb)
 		return -ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, cb_event, &ns);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, cb_finish, &(struct req_state){0});
+	/* Unsolicited messages (events, FRAME) carry sequence number 0. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, cb_seq_any, NULL);
 	nl_socket_set_nonblocking(nl->sk);
 	while (!ns.got) {
 		long left = deadline - mu_now_ms();

@@ -122,9 +122,11 @@ TEST_F_TIMEOUT(perm, eperm_for_changes_gets_work, 120)
 	close(fds[0]);
 	waitpid(pid, &status, 0);
 	ASSERT_EQ(0, bad >> 28) TH_LOG("child setup failed: %#x", bad);
-	for (i = 0; i < 8; i++)
-		EXPECT_EQ(0, bad & (1 << i))
-			TH_LOG("%s: %s", what[i], i < 5 ? "did not get EPERM" : "failed");
+	for (i = 0; i < 8; i++) {
+		const char *cmd = what[i], *how = i < 5 ? "did not get EPERM" : "failed";
+
+		EXPECT_EQ(0, bad & (1 << i)) TH_LOG("%s: %s", cmd, how);
+	}
 
 	/* Nothing changed: Imin is still the default, no helper holds A. */
 	ASSERT_EQ(0, mu_nl_open(&nl, self->a));
