@@ -295,10 +295,12 @@ int mu_nl_set_advert(struct mu_nl *nl, uint64_t mesh_time_ms,
  * @len: 1..MESHUP_MAX_BODY
  * @err: message buffer or NULL (only written on failure)
  *
- * Two system calls (sendmsg + the kernel's answer), no allocation.
+ * Two system calls (send + reading the kernel's answer) and one small
+ * allocation.
  * Return: 0; -ENOBUFS or -EAGAIN when the module or the socket cannot take
  * it now (back off and retry later); another negative errno (-EINVAL for a
- * body the module rejects, -ENODEV, ...).
+ * body the module rejects, -ENODEV no such interface, -ENETDOWN meshup
+ * does not run on it, -EMSGSIZE its MTU carries BEACONs only).
  */
 int mu_nl_send(struct mu_nl *nl, uint32_t ifindex,
 	       const uint8_t peer[MU_NL_ETH_ALEN], uint8_t type,
