@@ -5,8 +5,8 @@
  * transfer past its manifest (contiguous verified blocks, for cut-through),
  * and each configured channel that has neither as version 0 / digest 0 /
  * blocks 0; at most 16. A new set of keys goes to the module at once; a
- * change of blocks_held alone at most once a second (each change resets the
- * neighbours' Trickle timers). Mesh time and clock quality are refreshed
+ * change of blocks_held alone at most every 300 ms (each change resets the
+ * Trickle timers), except that a bundle becoming complete goes out at once. Mesh time and clock quality are refreshed
  * every second; the neighbour table (offsets, adverts) is re-read from the
  * module every 2 s so that a lost FRAME is not fatal.
  */
@@ -67,21 +67,52 @@ static bool same_keys(const struct mu_nl_entry *a, int na,
 	return true;
 }
 
-void d_advert_refresh(bool force_entries)
+#define ADVERT_MIN_MS	300	/* between updates of blocks_held alone */
+
+static struct d_timer later;
+
+static void later_cb(struct d_timer *t)
+{
+	D.advert_dirty = true;
+}
+
+/* Does @e carry a bundle that just became complete (held) since @last? */
+static bool newly_complete(const struct mu_nl_entry *e, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!d_find_held(e[i].key))
+			continue;
+		for (int k = 0; k < n_last; k++)
+			if (!memcmp(last[k].key, e[i].key, MESHUP_KEY_LEN) &&
+			    last[k].blocks_held != e[i].blocks_held)
+				return true;
+	}
+	return false;
+}
+
+static void advert_update(bool force_entries, bool time_too)
 {
 	struct mu_nl_entry e[MESHUP_BEACON_MAX_ENTRIES];
 	char err[MU_ERR_LEN];
 	uint8_t q;
-	int64_t t = d_mesh_ms(&q);
+	int64_t t;
 	int n = d_advert_build(e), send_n = MU_NL_ENTRIES_UNCHANGED, r;
 	uint64_t now = d_mono_ms();
+	bool keys, blocks;
 
 	D.advert_dirty = false;
 	if (!D.nl || !D.registered)
 		return;
-	if (force_entries || !same_keys(e, n, last, n_last) ||
-	    (memcmp(e, last, sizeof(e[0]) * (size_t)n) && now - last_entries_at >= 1000))
+	keys = !same_keys(e, n, last, n_last);
+	blocks = !keys && memcmp(e, last, sizeof(e[0]) * (size_t)n);
+	if (force_entries || keys || (blocks && (newly_complete(e, n) ||
+						 now - last_entries_at >= ADVERT_MIN_MS)))
 		send_n = n;
+	else if (blocks && !later.armed)
+		d_timer_arm(&later, ADVERT_MIN_MS - (now - last_entries_at));
+	if (send_n < 0 && !time_too)
+		return;
+	t = d_mesh_ms(&q);
 	r = mu_nl_set_advert(D.nl, t > 0 ? (uint64_t)t : 0, q, e, send_n, err);
 	if (r) {
 		d_warn("cannot set the advert: %s", err);
@@ -92,7 +123,13 @@ void d_advert_refresh(bool force_entries)
 		memcpy(last, e, sizeof(e[0]) * (size_t)n);
 		n_last = n;
 		last_entries_at = now;
+		d_timer_cancel(&later);
 	}
+}
+
+void d_advert_refresh(bool force_entries)
+{
+	advert_update(force_entries, force_entries);
 }
 
 struct dump_buf {
@@ -133,12 +170,13 @@ static void tick_cb(struct d_timer *t)
 		dump_neighbors();
 	d_neigh_expire();
 	d_activate_eval_all();
-	d_advert_refresh(false);
+	advert_update(false, true);
 	d_timer_arm(&tick, 1000);
 }
 
 void d_advert_start(void)
 {
 	tick.cb = tick_cb;
+	later.cb = later_cb;
 	d_timer_arm(&tick, 1000);
 }

@@ -372,8 +372,10 @@ void d_fetch_block(const struct mu_nl_frame *f)
 	x->last_progress = d_mono_ms();
 	if (s >= 0)
 		x->src[s].misses = 0;
-	while (x->held < x->t.n_blocks && bit_get(x->have, x->held))
+	while (x->held < x->t.n_blocks && bit_get(x->have, x->held)) {
 		x->held++;
+		D.advert_dirty = true;
+	}
 	if (x->n_have == x->t.n_blocks) {
 		complete(x);
 		return;

@@ -151,6 +151,9 @@ struct d_daemon {
 
 extern struct d_daemon D;
 
+/* daemon.c: the whole daemon (main.c calls it) */
+int d_main(int argc, char **argv);
+
 /* mesh time now, ms and seconds; quality in *q if non-NULL */
 int64_t d_mesh_ms(uint8_t *q);
 uint64_t d_mesh_s(void);
