@@ -464,6 +464,11 @@ void d_fetch_tick(void)
 		if (x->state == D_X_MANIFEST) {
 			if (now - x->mreq_at >= 1000) {
 				if (x->mtries >= MREQ_TRIES) {
+					/* advertised, but nobody sent the manifest */
+					for (int s = 0; s < x->nsrc; s++)
+						if (!d_penalized(x->src[s].mac, x->key))
+							d_penalize(x->src[s].mac, x->key,
+								   "advertised an object but sent no manifest");
 					d_xfer_free(x);
 					continue;
 				}
