@@ -128,9 +128,12 @@ static void free_peer(struct peer_bundle *pb)
 static int setup(void **state)
 {
 	char conf[2048], err[MU_ERR_LEN];
-	const char *top = getenv("MESHUP_TOP");
+	const char *top = getenv("MESHUP_TOP"), *v = getenv("MESHUP_VECTORS");
 
-	snprintf(vec, sizeof(vec), "%s/../shared/spec/vectors", top ? top : ".");
+	if (v)
+		snprintf(vec, sizeof(vec), "%s", v);
+	else
+		snprintf(vec, sizeof(vec), "%s/../shared/spec/vectors", top ? top : ".");
 	snprintf(tmp, sizeof(tmp), "/tmp/test_d_fetch.XXXXXX");
 	assert_non_null(mkdtemp(tmp));
 	snprintf(conf, sizeof(conf),

@@ -246,10 +246,13 @@ static void spawn(int node, const int *links, int nlinks)
 
 static int setup(void **state)
 {
-	const char *top = getenv("MESHUP_TOP");
+	const char *top = getenv("MESHUP_TOP"), *v = getenv("MESHUP_VECTORS");
 	char hook[2048];
 
-	snprintf(vec, sizeof(vec), "%s/../shared/spec/vectors", top ? top : ".");
+	if (v)
+		snprintf(vec, sizeof(vec), "%s", v);
+	else
+		snprintf(vec, sizeof(vec), "%s/../shared/spec/vectors", top ? top : ".");
 	if (vec[0] != '/') {
 		char cwd[512];
 
