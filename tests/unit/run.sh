@@ -20,10 +20,9 @@ fi
 fuzz_secs=${UNIT_FUZZ_SECONDS:-20}
 jobs=${UNIT_JOBS:-2}
 
-# run_bin BIN PREFIX: run one cmocka binary, print its results as ours
+# run_bin BIN PREFIX [NAME]: run one cmocka binary, print its results as ours
 run_bin() {
-	local bin=$1 pfx=$2 name rc out n_res
-	name=$(basename "$bin")
+	local bin=$1 pfx=$2 name=${3:-$(basename "$1")} rc out n_res
 	out=$(mktemp)
 	CMOCKA_MESSAGE_OUTPUT=TAP timeout 600 "$bin" >"$out"
 	rc=$?
@@ -41,20 +40,32 @@ run_bin() {
 	rm -f "$out"
 }
 
-# suite O PREFIX [env...]: build into O with make unit, run every binary
+# snap FILE: copy a freshly built binary into our private directory, so
+# that a concurrent "make" by someone else in the same tree cannot replace
+# it under us; prints the copy's path.
+snap_dir=$(mktemp -d /tmp/meshup-unit.XXXXXX) || exit 2
+trap 'rm -rf "$snap_dir"' EXIT
+snap() {
+	local dst
+	dst=$snap_dir/$(echo "$1" | tr / _)
+	cp "$1" "$dst" && echo "$dst"
+}
+
+# suite O PREFIX: build every test into O (make unit), run every binary
 suite() {
-	local o=$1 pfx=$2 src t
+	local o=$1 pfx=$2 src t bin
 	echo "--- building unit tests into $o" >&2
 	make -k -j"$jobs" O="$o" unit >&2 2>&1 || true
 	for src in tests/unit/test_*.c; do
 		[ -e "$src" ] || continue
 		t=$(basename "$src" .c)
-		if ! make -q O="$o" "$o/tests/$t" >/dev/null 2>&1 ||
-		   [ ! -x "$o/tests/$t" ]; then
+		# a no-op when the build above made it; its status is the verdict
+		if ! make O="$o" "$o/tests/$t" >&2 2>&1 ||
+		   ! bin=$(snap "$o/tests/$t"); then
 			echo "not ok - ${pfx}${t}: does not build (see the unit suite's stderr)"
 			continue
 		fi
-		run_bin "$o/tests/$t" "$pfx"
+		run_bin "$bin" "$pfx" "$t"
 	done
 }
 
@@ -62,8 +73,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 suite build ""
-if make -j"$jobs" O=build build/meshupctl >&2 2>&1; then
-	bash tests/unit/vectors.sh "$top/build/meshupctl" ""
+if make -j"$jobs" O=build build/meshupctl >&2 2>&1 &&
+   ctl=$(snap build/meshupctl); then
+	bash tests/unit/vectors.sh "$ctl" ""
 else
 	echo "not ok - vectors: meshupctl does not build"
 fi
@@ -72,8 +84,9 @@ san="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-r
 # CFLAGS from the environment: the Makefile appends its own flags to it
 CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined" suite build-asan "asan: "
 if CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined" \
-	make -j"$jobs" O=build-asan build-asan/meshupctl >&2 2>&1; then
-	bash tests/unit/vectors.sh "$top/build-asan/meshupctl" "asan: "
+	make -j"$jobs" O=build-asan build-asan/meshupctl >&2 2>&1 &&
+   ctl=$(snap build-asan/meshupctl); then
+	bash tests/unit/vectors.sh "$ctl" "asan: "
 else
 	echo "not ok - asan: vectors: meshupctl does not build"
 fi
