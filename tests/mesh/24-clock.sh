@@ -31,7 +31,8 @@ sign "$W/s.mub" site 1.0.0 "$W/p" --start "$start"
 check "inject at a (start in 40 s)" inject a "$W/s.mub"
 staged() { local n; for n in a b c; do [ "$(newest "$n" site)" = 1.0.0 ] || return 1; done; }
 check "staged at every node" wait_for 35 staged
-check "none active before start_time" [ "$(date +%s)" -lt "$start" ] && [ ! -s "$W/hooks.log" ]
+none_early() { [ "$(date +%s)" -lt "$start" ] && [ ! -s "$W/hooks.log" ]; }
+check "none active before start_time" none_early
 check "activated everywhere after start_time" wait_for 120 hooked_all site 1.0.0 activate
 first=$(first_hook_time site 1.0.0 activate)
 last=$(last_hook_time site 1.0.0 activate)

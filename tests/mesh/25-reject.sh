@@ -48,8 +48,8 @@ refused() { # name file version reason-regex
 	fi
 	sleep 3
 	check "$name: never installed at b or forwarded to c" \
-		[ -z "$(grep -h "installed site $ver " "$W/b/meshupd.log" "$W/c/meshupd.log")" ] \
-		-a -z "$(grep -h "site $ver/" "$W/c/meshupd.log")"
+		[ -z "$(grep -h "installed site $ver " "$W/b/meshupd.log" "$W/c/meshupd.log")" \
+		-a -z "$(grep -h "site $ver/" "$W/c/meshupd.log")" ]
 }
 
 mkpayload "$W/p2" 3000
