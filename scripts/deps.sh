@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config bc bison flex libelf-dev libssl-dev cpio xz-uti
 kmod iproute2 busybox-static qemu-system-x86 sparse
 linux-headers-amd64 linux-source-6.1
 libnl-3-dev libnl-genl-3-dev libcmocka-dev libjson-c-dev libinih-dev
-clang libclang-rt-14-dev python3 gnuplot-nox socat"
+clang libclang-rt-14-dev python3 gnuplot-nox socat alfred batctl wget"
 
 missing=""
 for p in $PKGS; do
