@@ -37,7 +37,6 @@ cleanup() {
 	done
 	ip netns del "$NA" 2>/dev/null
 	ip netns del "$NB" 2>/dev/null
-	ip link del "$IA" 2>/dev/null
 	[ -d /sys/module/meshup ] || insmod "$KO" || echo "not ok - $T: reload of the module in cleanup"
 	rm -rf "$TMP"
 }
@@ -82,9 +81,9 @@ fi
 
 # ---- two namespaces over a veth pair, links still down
 modprobe veth 2>/dev/null
+# (created inside the namespaces: no interface moves between them)
 ip netns add "$NA" && ip netns add "$NB" &&
-	ip link add name "$IA" type veth peer name "$IB" &&
-	ip link set "$IA" netns "$NA" && ip link set "$IB" netns "$NB" &&
+	ip -n "$NA" link add name "$IA" type veth peer name "$IB" netns "$NB" &&
 	ip -n "$NA" link set "$IA" address $MACA &&
 	ip -n "$NB" link set "$IB" address $MACB
 if [ $? -ne 0 ]; then
