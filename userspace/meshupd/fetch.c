@@ -10,7 +10,9 @@
  * (else the object is rejected for a while and never advertised, so never
  * forwarded). Then blocks are fetched in windows (REQUEST what=1, first +
  * 64-bit bitmap) from every neighbour advertising enough blocks_held: at
- * most WIN_SRC outstanding per neighbour and WIN_XFER per transfer, only
+ * most WIN_SRC outstanding per neighbour (topped up when half of them have
+ * arrived, so REQUESTs stay far below the module's per-sender rate limit)
+ * and WIN_XFER per transfer, only
  * blocks whose parent is already verified, so every block is verified on
  * arrival. A block not answered within 400 ms .. 6.4 s (doubling per try) is
  * asked again, preferably elsewhere. A neighbour sending a bad block or
@@ -413,7 +415,9 @@ static void schedule(struct d_xfer *x)
 		unsigned int avail, n = 0;
 		uint32_t first = UINT32_MAX, i;
 
-		if (s->outstanding >= WIN_SRC || d_penalized(s->mac, x->key))
+		/* ask in batches (at least half a window unless the transfer
+		 * is nearly done): the module rate-limits REQUESTs per sender */
+		if (s->outstanding > WIN_SRC / 2 || d_penalized(s->mac, x->key))
 			continue;
 		avail = WIN_SRC - s->outstanding;
 		if (avail > WIN_XFER - x->outstanding)
