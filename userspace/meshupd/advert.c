@@ -152,6 +152,8 @@ static void dump_neighbors(void)
 	static struct dump_buf d;
 	char err[MU_ERR_LEN];
 
+	bool keep[D_NEIGH_MAX] = { false };
+
 	d.n = 0;
 	if (mu_nl_get_neighbors(D.nl, dump_cb, &d, err) < 0)
 		return;
@@ -160,7 +162,12 @@ static void dump_neighbors(void)
 
 		d_neigh_update(nb->ifindex, nb->peer, nb->has_offset, nb->offset_ms,
 			       nb->clock_quality, nb->entries, nb->n_entries);
+		keep[d_neigh_get(nb->ifindex, nb->peer, false) - D.neigh] = true;
 	}
+	/* the module's table is the truth: forget neighbours it lost */
+	for (int i = 0; i < D_NEIGH_MAX; i++)
+		if (D.neigh[i].used && !keep[i])
+			D.neigh[i].used = false;
 }
 
 static void tick_cb(struct d_timer *t)
