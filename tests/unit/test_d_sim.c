@@ -56,6 +56,33 @@ static pid_t sim_parent;
 static struct mu_nl_entry sim_entries[MESHUP_BEACON_MAX_ENTRIES];
 static int sim_nentries;
 
+/* the module's neighbour table, from received beacons */
+static struct mu_nl_neigh sim_neigh[8];
+static bool sim_heard[8];
+
+static void sim_beacon_rx(int link, const struct mu_nl_frame *f)
+{
+	struct mu_nl_neigh *n = &sim_neigh[link];
+	uint64_t mt;
+
+	if (f->body_len < 11)
+		return;
+	memset(n, 0, sizeof(*n));
+	n->ifindex = f->ifindex;
+	memcpy(n->peer, f->peer, 6);
+	mt = mu_get_be64(f->body);
+	n->has_offset = mt != 0;
+	n->offset_ms = (int64_t)mt - d_realtime_ms();
+	n->mesh_time_ms = mt;
+	n->clock_quality = f->body[8];
+	n->n_entries = f->body[10];
+	for (unsigned int i = 0; i < n->n_entries && 11 + 24 * (i + 1) <= f->body_len; i++) {
+		memcpy(n->entries[i].key, f->body + 11 + 24 * i, 20);
+		n->entries[i].blocks_held = mu_get_be32(f->body + 11 + 24 * i + 20);
+	}
+	sim_heard[link] = true;
+}
+
 static void sim_addr(int node, struct sockaddr_un *sa, socklen_t *len)
 {
 	memset(sa, 0, sizeof(*sa));
@@ -141,6 +168,10 @@ int mu_nl_recv(struct mu_nl *nl, char *err)
 		f.version = 1;
 		f.body = buf + 2;
 		f.body_len = (size_t)r - 2;
+		if (f.type == MESHUP_T_BEACON)
+			for (int i = 0; i < sim_nlinks; i++)
+				if (sim_links[i] == buf[1])
+					sim_beacon_rx(i, &f);
 		if (sim_ops.frame)
 			sim_ops.frame(&f, sim_arg);
 		n++;
@@ -183,6 +214,9 @@ int mu_nl_get_neighbors(struct mu_nl *nl,
 			int (*cb)(const struct mu_nl_neigh *n, void *arg),
 			void *arg, char *err)
 {
+	for (int i = 0; i < sim_nlinks; i++)
+		if (sim_heard[i])
+			cb(&sim_neigh[i], arg);
 	return 0;
 }
 
@@ -209,7 +243,16 @@ static void write_file(const char *path, const char *txt, mode_t mode)
 	chmod(path, mode);
 }
 
+static void spawn_clock(int node, const int *links, int nlinks, const char *clock,
+			long offset_s);
+
 static void spawn(int node, const int *links, int nlinks)
+{
+	spawn_clock(node, links, nlinks, "unsynced", 0);
+}
+
+static void spawn_clock(int node, const int *links, int nlinks, const char *clock,
+			long offset_s)
 {
 	char dir[512], conf[4096], path[600], log[600];
 	pid_t pid;
@@ -218,8 +261,8 @@ static void spawn(int node, const int *links, int nlinks)
 	mkdir(dir, 0700);
 	snprintf(conf, sizeof(conf),
 		 "[meshupd]\nstate_dir = %s/state\nstaging_dir = %s/staging\n"
-		 "keys_dir = %s\ncontrol_socket = %s/sock\nclock = unsynced\n"
-		 "[channel site]\nhook = %s/hook\n", dir, dir, vec, dir, tmp);
+		 "keys_dir = %s\ncontrol_socket = %s/sock\nclock = %s\n"
+		 "[channel site]\nhook = %s/hook\n", dir, dir, vec, dir, clock, tmp);
 	snprintf(path, sizeof(path), "%s/conf", dir);
 	write_file(path, conf, 0644);
 	snprintf(log, sizeof(log), "%s/log", dir);
@@ -239,6 +282,10 @@ static void spawn(int node, const int *links, int nlinks)
 		sim_nlinks = nlinks;
 		snprintf(nbuf, sizeof(nbuf), "%d", node);
 		setenv("SIM_NODE", nbuf, 1);
+		if (offset_s) {
+			snprintf(nbuf, sizeof(nbuf), "%ld", offset_s);
+			setenv("MESHUP_TEST_CLOCK_OFFSET", nbuf, 1);
+		}
 		_exit(d_main(4, argv));
 	}
 	pids[node] = pid;
@@ -482,11 +529,39 @@ static void test_grid(void **state)
 	propagate("5x5 grid");
 }
 
+/* 0 synced - 1 three years behind - 2 three years ahead: mesh time */
+static void test_clocks(void **state)
+{
+	const long y3 = 3L * 365 * 86400;
+	int l0[] = { 1 }, l1[] = { 0, 2 }, l2[] = { 1 };
+	double first, last;
+	int nodes;
+	uint64_t start;
+	char mub[600];
+
+	n_nodes = 3;
+	spawn_clock(0, l0, 1, "synced", 0);
+	spawn_clock(1, l1, 2, "unsynced", -y3);
+	spawn_clock(2, l2, 1, "unsynced", y3);
+	sleep(4);			/* beacons carry the time twice */
+	start = (uint64_t)now_s() + 6;
+	snprintf(mub, sizeof(mub), "%s/c.mub", tmp);
+	make_bundle(mub, "1.0.0", 3000, start, 0);
+	assert_int_equal(ctl_inject(0, mub), 0);
+	assert_true(wait_all("1.0.0", "activate", 30));
+	hook_runs("1.0.0", "activate", &nodes, &first, &last);
+	print_message("# sim wrong clocks: first %.0f ms, last %.0f ms after start_time\n",
+		      (first - (double)start) * 1000, (last - (double)start) * 1000);
+	assert_true(first >= (double)start);
+	assert_true(last < (double)start + 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clocks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
