@@ -100,8 +100,11 @@ void d_activate_eval(int chan)
 	h = &c->held[idx[a]];
 	if (c->have_applied && !memcmp(c->applied, h->digest, 32))
 		return;
-	if (d_mono_ms() < c->hook_retry_at)
+	/* back-off applies to retrying the same bundle, not a new one */
+	if (d_mono_ms() < c->hook_retry_at && !memcmp(c->hook_digest, h->digest, 32))
 		return;
+	if (memcmp(c->hook_digest, h->digest, 32))
+		c->hook_failures = 0;
 	prev = c->have_applied ? held_by_digest(c, c->applied) : NULL;
 	revert = false;
 	if (prev) {
