@@ -556,12 +556,36 @@ static void test_clocks(void **state)
 	assert_true(last < (double)start + 3);
 }
 
+/* a failing hook is retried after a back-off, not looped */
+static void test_hook_retry(void **state)
+{
+	char hook[2048], p[600], mub[600];
+	int l[1] = { 0 }, nodes, count;
+	double first, last;
+
+	snprintf(hook, sizeof(hook),
+		 "#!/bin/sh\necho \"$SIM_NODE $MESHUP_CHANNEL $MESHUP_VERSION $MESHUP_REASON $(date +%%s.%%N)\" >> %s\n"
+		 "[ -f %s/failed ] && exit 0\ntouch %s/failed\nexit 1\n", hooklog, tmp, tmp);
+	snprintf(p, sizeof(p), "%s/hook", tmp);
+	write_file(p, hook, 0755);
+	n_nodes = 1;
+	spawn(0, l, 0);
+	snprintf(mub, sizeof(mub), "%s/h.mub", tmp);
+	make_bundle(mub, "1.0.0", 100, 0, 0);
+	assert_int_equal(ctl_inject(0, mub), 0);
+	sleep(5);
+	count = hook_runs("1.0.0", "activate", &nodes, &first, &last);
+	assert_int_equal(count, 2);		/* failed once, then succeeded */
+	assert_true(last - first >= 0.9);	/* after the 1 s back-off */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_retry, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
