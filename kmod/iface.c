@@ -406,7 +406,9 @@ int meshup_frame_xmit(struct meshup_iface *ifc, struct sk_buff *skb,
 		meshup_iface_stat(ifc, MESHUP_STAT_A_TX_ERRORS);
 		return -EINVAL;
 	}
-	err = net_xmit_eval(dev_queue_xmit(skb));
+	/* net_xmit_eval() evaluates its argument twice: call xmit once. */
+	err = dev_queue_xmit(skb);
+	err = net_xmit_eval(err);
 	if (err) {
 		meshup_iface_stat(ifc, MESHUP_STAT_A_TX_ERRORS);
 		return err < 0 ? err : -ENOBUFS;
