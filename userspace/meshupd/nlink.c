@@ -14,6 +14,21 @@
 
 static struct d_timer retry_timer;
 static bool warned_missing;
+static bool watching;
+
+static void on_nl(int fd, uint32_t events, void *arg);
+
+/* Watch the netlink fd only while connected: a vanished module must not
+ * leave a readable fd spinning the loop. */
+static void watch(bool on)
+{
+	if (on && !watching)
+		watching = !d_loop_add_fd(mu_nl_fd(D.nl), EPOLLIN, on_nl, NULL);
+	else if (!on && watching) {
+		d_loop_del_fd(mu_nl_fd(D.nl));
+		watching = false;
+	}
+}
 
 static void on_frame(const struct mu_nl_frame *f, void *arg)
 {
@@ -60,7 +75,9 @@ static int try_register(void)
 	int r = mu_nl_register(D.nl, err);
 
 	if (r) {
-		d_err("cannot register as helper: %s", err);
+		if (!warned_missing)
+			d_err("cannot register as helper: %s; retrying every second", err);
+		warned_missing = true;
 		return r;
 	}
 	D.registered = true;
@@ -79,6 +96,7 @@ static void on_nl(int fd, uint32_t events, void *arg)
 		if (D.registered)
 			d_warn("meshup module went away; retrying every second");
 		D.registered = false;
+		watch(false);
 		d_timer_arm(&retry_timer, 1000);
 	} else if (r == -ENOBUFS) {
 		d_warn("netlink receive buffer overflowed: frames lost");
@@ -92,14 +110,14 @@ static void retry_cb(struct d_timer *t)
 
 	if (!D.nl) {
 		r = mu_nl_open(&D.nl, &ops, NULL, err);
-		if (r == 0)
-			d_loop_add_fd(mu_nl_fd(D.nl), EPOLLIN, on_nl, NULL);
 	} else {
 		r = mu_nl_reconnect(D.nl, err);
 	}
-	if (r == 0 && try_register() == 0)
-		return;
-	if (!warned_missing) {
+	if (r == 0) {
+		watch(true);
+		if (try_register() == 0)
+			return;
+	} else if (!warned_missing) {
 		d_warn("%s; retrying every second", err);
 		warned_missing = true;
 	}
@@ -124,6 +142,7 @@ int d_nlink_send(uint32_t ifindex, const uint8_t mac[6], uint8_t type,
 	r = mu_nl_send(D.nl, ifindex, mac, type, body, len, err);
 	if (r == -MU_NL_EGONE) {
 		D.registered = false;
+		watch(false);
 		d_timer_arm(&retry_timer, 1000);
 	} else if (r && r != -ENOBUFS && r != -EAGAIN) {
 		d_dbg("send: %s", err);
