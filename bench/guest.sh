@@ -150,8 +150,9 @@ part_baselines() {
 	cleanup_nodes
 
 	# alfred (master on every node) over batman-adv on a line, 4 KiB
+	# (not in the smoke: alfred syncs every 10 s, too slow for it)
+	[ $SMALL = 1 ] && return 0
 	N=21 alimit=300
-	[ $SMALL = 1 ] && N=3 alimit=60
 	modprobe batman-adv || { miss alfred_t "no batman-adv module"; return 0; }
 	mk_line $N || return 1
 	for ((i = 0; i < N; i++)); do
@@ -333,7 +334,7 @@ upkeep() { # key topology(line|bridge) N imin doublings k seconds
 }
 part_upkeep() {
 	local N=20 secs=60
-	[ $SMALL = 1 ] && N=4 secs=10
+	[ $SMALL = 1 ] && N=4 secs=5
 	# Imin 10 ms, Imax = 10 ms << 6 = 640 ms, k = 2 (the default k)
 	upkeep up_line line $N 10 6 2 $secs
 	cleanup_nodes

@@ -51,6 +51,9 @@ esac
 # ---- nodes: namespace, config, daemon; daemon and monitor output time-stamped
 say "$N nodes ($TOPO, ${#EDGES[@]} veth links), bundle of $SIZE, loss ${LOSS}%"
 stamp() { while IFS= read -r l; do echo "$EPOCHREALTIME $l"; done; }
+bytes=$(numfmt --from=iec "$SIZE")
+# the channel's size limit: the payload, rounded up to MiB (at least 1M)
+NODE_CHANNELS=$(printf '[channel site]\nhook = @HOOK@\nmax_size = %dM\n' $(((bytes + 1048575) / 1048576)))
 for ((i = 0; i < N; i++)); do
 	node_add "n$i" clock=unsynced >/dev/null || { say "node n$i failed"; exit 1; }
 	rm -f "$W/n$i/keys/"*.pem
@@ -82,7 +85,6 @@ stop_monitors() { local p; for p in "${MON[@]}"; do kill "$p" 2>/dev/null; done;
 trap 'stop_monitors; cleanup' EXIT
 wait_up $(printf 'n%d ' $(seq 0 $((N - 1)))) || { say "daemons did not come up"; exit 1; }
 
-bytes=$(numfmt --from=iec "$SIZE")
 say "signing a $bytes-byte payload as channel site, version $VERSION"
 head -c "$bytes" /dev/urandom >"$W/payload"
 "$MESHUPCTL" sign --key "$W/demo.pem" --channel site --version "$VERSION" \
