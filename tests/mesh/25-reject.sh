@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 "$MESHUPCTL" keygen --out "$W/k3.pem" >/dev/null
-K1=$VEC/test-key.pem K2=$VEC/test-key2.pem
+K2=$VEC/test-key2.pem
 
 NODE_CHANNELS=$(printf '[channel site]\nhook = @HOOK@\nmax_size = 1M\n[channel fw]\nhook = @HOOK@\n[channel extra]\nhook = @HOOK@\n')
 node_add a clock=unsynced threshold=1

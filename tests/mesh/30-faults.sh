@@ -45,5 +45,5 @@ check "2.0.0 reached all nodes after b's crash" wait_for 400 hooked_all site 2.0
 sleep 2
 check "each hook ran exactly once (1.0.0)" exactly_once site 1.0.0 activate
 check "each hook ran exactly once (2.0.0)" exactly_once site 2.0.0 activate
-check "no temp files left in b's state_dir" [ -z "$(ls "$W/b/state" | grep '\.tmp\.')" ]
+check "no temp files left in b's state_dir" [ -z "$(find "$W/b/state" -name '*.tmp.*')" ]
 finish
