@@ -402,8 +402,14 @@ int cmd_monitor(int argc, char **argv)
 			status = 1;
 			break;
 		}
-		if (p[0].revents)
+		if (p[0].revents) {
+			struct signalfd_siginfo si;
+
+			/* Take the signal, or restoring the mask delivers it. */
+			if (read(sfd, &si, sizeof(si)) < 0)
+				perror("meshupctl: signalfd");
 			break;	/* SIGINT, SIGTERM, SIGHUP: a clean exit */
+		}
 		if (mu_nl_gone(nl)) {
 			if (p[1].revents)
 				mu_nl_recv(nl, NULL);	/* drains */
