@@ -76,7 +76,10 @@ static const struct nla_policy meshup_policy[MESHUP_A_MAX + 1] = {
 
 /* ---- kernel to user ---- */
 
-static size_t meshup_nl_neigh_size(void)
+/* Size of one neighbour message with @count entries (events are sized to
+ * fit, so that a monitor's socket buffer holds as many as it can).
+ */
+static size_t meshup_nl_neigh_size(unsigned int count)
 {
 	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
 	       nla_total_size(ETH_ALEN) +		/* PEER */
@@ -85,7 +88,7 @@ static size_t meshup_nl_neigh_size(void)
 	       nla_total_size(sizeof(u8)) +		/* CLOCK_QUALITY */
 	       nla_total_size_64bit(sizeof(u64)) +	/* MESH_TIME */
 	       nla_total_size(0) +			/* ENTRIES */
-	       MESHUP_BEACON_MAX_ENTRIES *
+	       count *
 	       (nla_total_size(0) + nla_total_size(MESHUP_KEY_LEN) +
 		nla_total_size(sizeof(u32)));
 }
@@ -172,7 +175,7 @@ struct sk_buff *meshup_nl_neigh_msg(struct meshup_net *mn,
 
 	if (!meshup_nl_listeners(mn))
 		return NULL;
-	msg = genlmsg_new(meshup_nl_neigh_size(), gfp);
+	msg = genlmsg_new(meshup_nl_neigh_size(n->count), gfp);
 	if (!msg)
 		return NULL;
 	if (meshup_nl_fill_neigh(msg, n, 0, 0, 0, cmd)) {
