@@ -65,8 +65,8 @@ monitor_ready() {
 
 # has_json_event FILE EVENT [MAC]
 has_json_event() {
-	jq -e --arg ev "$2" --arg mac "${3:-}" \
-		'select(.event == $ev and ($mac == "" or .mac == $mac))' \
+	jq -e -n --arg ev "$2" --arg mac "${3:-}" \
+		'any(inputs; .event == $ev and ($mac == "" or .mac == $mac))' \
 		"$1" >/dev/null 2>&1
 }
 
