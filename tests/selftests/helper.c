@@ -144,6 +144,9 @@ int mu_nl_open_events(struct mu_nl *nl, const char *ns)
 		return -ENOENT;
 	}
 	nl_socket_disable_seq_check(nl->sk);
+	/* Room for event bursts beyond net.core.rmem_max (we are root). */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		   &(int){ 8 << 20 }, sizeof(int));
 	return 0;
 }
 
