@@ -861,7 +861,8 @@ int mu_nl_reconnect(struct mu_nl *nl, char *err)
 		nl_socket_drop_membership(nl->rx, nl->events_grp);
 		nl->events_grp = 0;
 	}
-	drain_rx(nl);
+	if (nl->gone)
+		drain_rx(nl);	/* what the old module left */
 	nl->family = family;
 	nl->gone = false;
 	if (nl->want_events)

@@ -249,7 +249,8 @@ bool mu_nl_gone(const struct mu_nl *nl);
  * still queued from the old module.  Renews the event subscription if there
  * was one.  The helper registration and the advert died with the old
  * module: the caller calls mu_nl_register() and mu_nl_set_advert() again.
- * Harmless when the client is not gone (it re-resolves and returns 0).
+ * Harmless when the client is not gone (it re-resolves, renews the event
+ * subscription, drops nothing queued and returns 0).
  *
  * Return: 0; -ENOENT (MU_NL_NOMOD_MSG) while the module is not loaded: retry
  * later; another negative errno.
