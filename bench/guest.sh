@@ -59,15 +59,18 @@ load_module() {
 start_daemons() { # N
 	local i
 	for ((i = 0; i < $1; i++)); do
-		ip netns exec "${NSP}n$i" "$MESHUPD" -f -c "$W/n$i/meshupd.conf" \
-			2> >(stamp >"$W/n$i/meshupd.log") &
+		# a FIFO, not process substitution: no /dev/fd in a bare guest
+		mkfifo "$W/n$i/log.fifo"
+		stamp <"$W/n$i/log.fifo" >"$W/n$i/meshupd.log" &
+		ip netns exec "${NSP}n$i" "$MESHUPD" -f -c "$W/n$i/meshupd.conf" 2>"$W/n$i/log.fifo" &
 		echo $! >"$W/n$i/pid"
 	done
 	for ((i = 0; i < $1; i++)); do wait_up "n$i" || return 1; done
 }
 # first time EVENT (accepted|received|installed|activated) of VERSION on node
 ev_time() { # node event version
-	awk -v e="$2" -v v="$3" '$4 == e && (($5 == "site" && $6 == v) || ($6 == "site" && $7 == v)) { print $1; exit }' \
+	awk -v e="$2" -v v="$3" '{ sub(/\/.*/, "", $6); sub(/\/.*/, "", $7) }
+		$4 == e && (($5 == "site" && $6 == v) || ($6 == "site" && $7 == v)) { print $1; exit }' \
 		"$W/$1/meshupd.log" 2>/dev/null
 }
 # wait until every listed node logged EVENT for VERSION (timeout s)

@@ -75,10 +75,13 @@ for ((i = 0; i < N; i++)); do cp "$W/demo.pub.pem" "$W/n$i/keys/"; done
 
 MON=()
 for ((i = 0; i < N; i++)); do
-	ip netns exec "${NSP}n$i" "$MESHUPD" -f -c "$W/n$i/meshupd.conf" \
-		2> >(stamp >"$W/n$i/meshupd.log") &
+	# FIFOs, not process substitution: no /dev/fd in a bare guest
+	mkfifo "$W/n$i/log.fifo" "$W/n$i/mon.fifo"
+	stamp <"$W/n$i/log.fifo" >"$W/n$i/meshupd.log" &
+	stamp <"$W/n$i/mon.fifo" >"$W/n$i/monitor.log" &
+	ip netns exec "${NSP}n$i" "$MESHUPD" -f -c "$W/n$i/meshupd.conf" 2>"$W/n$i/log.fifo" &
 	echo $! >"$W/n$i/pid"
-	ip netns exec "${NSP}n$i" stdbuf -oL "$MESHUPCTL" monitor > >(stamp >"$W/n$i/monitor.log") 2>&1 &
+	ip netns exec "${NSP}n$i" "$MESHUPCTL" monitor >"$W/n$i/mon.fifo" 2>&1 &
 	MON+=($!)
 done
 stop_monitors() { local p; for p in "${MON[@]}"; do kill "$p" 2>/dev/null; done; }

@@ -84,7 +84,8 @@ def scan_logs():
     for i in range(N):
         for line in read_new(os.path.join(D, names[i], "meshupd.log"), logpos):
             m = ev_re.match(line)
-            if m and m.group(3) == CH and m.group(4) == V:
+            # the version may come as "1.0.1/<digest prefix>"
+            if m and m.group(3) == CH and m.group(4).split("/")[0] == V:
                 times[i].setdefault(m.group(2), float(m.group(1)))
         for line in read_new(os.path.join(D, names[i], "monitor.log"), monpos):
             parts = line.split(" ", 2)
