@@ -3,7 +3,8 @@
  * Live test of the netlink client (userspace/lib/nl.c) against the loaded
  * module: parameters and extack messages, helper registration, advert,
  * SEND to a peer namespace and the FRAME it delivers there, a burst of
- * BLOCK frames (only 0, -ENOBUFS or -EAGAIN allowed), and the module going
+ * BLOCK frames (only 0, -ENOBUFS or -EAGAIN allowed), an unread burst that
+ * overflows the helper's socket (counted and reported), and the module going
  * away and coming back (-EIDRM, -ENOENT, mu_nl_reconnect()).
  *
  * Built and run by tests/mesh/11-nl-api.sh inside the test guest (not a
@@ -423,6 +424,45 @@ static void test_block_burst(void **state)
 	assert_true(dd == 0 || overrun[1]);
 }
 
+/*
+ * B does not read during a burst bigger than its receive buffer: the module
+ * counts every frame it could not deliver, and the client reports the
+ * overrun (-ENOBUFS) instead of losing them silently.
+ */
+static void test_overrun(void **state)
+{
+	uint8_t body[MESHUP_KEY_LEN + 4 + MESHUP_BLOCK_MAX];
+	struct if_stats b0, b1;
+	char err[MU_ERR_LEN] = "";
+	unsigned int i;
+	uint64_t rx, dd;
+
+	NEED();
+	memset(body, 0xa5, sizeof(body));
+	pump(1, NULL, 200);
+	overrun[1] = false;
+	memset(&got[1], 0, sizeof(got[1]));
+	read_stats(1, &b0);
+	for (i = 0; i < BURST; i++) {
+		mu_put_be32(body + MESHUP_KEY_LEN, i);
+		assert_int_equal(mu_nl_send(L.nl[0], L.ifindex[0], L.mac[1],
+					    MESHUP_T_BLOCK, body, sizeof(body),
+					    err), 0);
+	}
+	pump(1, NULL, 2000);
+	read_stats(1, &b1);
+	rx = b1.s[MESHUP_STAT_A_RX_BLOCK] - b0.s[MESHUP_STAT_A_RX_BLOCK];
+	dd = b1.s[MESHUP_STAT_A_DROP_DELIVERY] -
+	     b0.s[MESHUP_STAT_A_DROP_DELIVERY];
+	fprintf(stderr, "# unread burst: B rx_block +%llu, drop_delivery +%llu, "
+		"received %u, overrun reported %d\n", (unsigned long long)rx,
+		(unsigned long long)dd, got[1].blocks, overrun[1]);
+	assert_true(rx == BURST);
+	assert_true(dd > 0);
+	assert_true(overrun[1]);
+	assert_true(got[1].blocks + dd == rx);
+}
+
 static void test_reload(void **state)
 {
 	struct mu_nl_params p;
@@ -472,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_advert),
 		cmocka_unit_test(test_send_and_frame),
 		cmocka_unit_test(test_block_burst),
+		cmocka_unit_test(test_overrun),
 		cmocka_unit_test(test_reload),
 	};
 

@@ -5,7 +5,8 @@
 # builds tests/mesh/11-nl-api.c (cmocka) against $MESHUP_BUILD/libmeshup.a
 # and runs it with two namespaces over a veth pair: parameters and extack
 # messages, REGISTER/-EBUSY, SET_ADVERT, SEND and the FRAME it delivers, a
-# BLOCK burst with back-off, rmmod/insmod with mu_nl_reconnect().
+# BLOCK burst with back-off, an overrun of the helper's socket, rmmod/insmod
+# with mu_nl_reconnect().
 #
 # Contract (tests/qemu/guest-run.sh): root, cwd = repo root, MESHUP_BUILD,
 # MESHUP_KO; the module is loaded at start and at the end.
@@ -85,7 +86,7 @@ while IFS= read -r l; do
 		notok "${BASH_REMATCH[2]} skipped (the environment was not set up)"
 	fi
 done <"$TMP/out"
-[ $n -eq 6 ] || notok "expected 6 results, got $n (status $rc)"
+[ $n -eq 7 ] || notok "expected 7 results, got $n (status $rc)"
 [ $rc -eq 0 ] || [ $failed -eq 1 ] || notok "exited with status $rc"
 
 exit $failed
