@@ -14,7 +14,7 @@
 #include "helper.h"
 #include "kselftest_harness.h"
 
-#define ROUNDS 12
+#define ROUNDS 8
 
 FIXTURE(churn) {
 	char a[32], b[32];
