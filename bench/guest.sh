@@ -252,10 +252,23 @@ run_line() { # key nodes bytes timeout [wavefile]
 	put "${key}_rss_idle_kb" "$(rss_kb n1 VmRSS)"
 	t0=$EPOCHREALTIME
 	inject n0 "$W/b.mub" >/dev/null || { miss "${key}_t" "inject failed"; return 1; }
+	(	# progress on the console, for the eye: the far end's transfer
+		while sleep 10; do
+			echo "bench:   $key +$(fsub "$EPOCHREALTIME" "$t0") s: n$((N - 1)) $(q "n$((N - 1))" \
+				"[(t['blocks'], t['of'], t['state']) for t in ch('site').get('transfers', [])] or v(ch('site').get('newest'))")"
+		done
+	) &
+	local prog=$!
 	if ! wait_event "$to" activated 1.0.1 $(printf 'n%d ' $(seq 0 $((N - 1)))); then
+		kill $prog
 		miss "${key}_t" "not every node activated within $to s"
+		for i in 0 1 $((N - 1)); do
+			echo "bench: ---- n$i meshupd log (last lines)"
+			tail -n 8 "$W/n$i/meshupd.log" | cut -c1-160
+		done
 		return 1
 	fi
+	kill $prog
 	for ((i = 1; i < N; i++)); do
 		t=$(ev_time "n$i" received 1.0.1)
 		[ -n "$wave" ] && echo "$i $(fsub "$t" "$t0")" >>"$wave"
@@ -274,20 +287,20 @@ run_line() { # key nodes bytes timeout [wavefile]
 part_latency() {
 	local N=21
 	[ $SMALL = 1 ] && N=4
-	run_line lat "$N" 4096 600
+	run_line lat "$N" 4096 400
 	cleanup_nodes
 }
 part_link() {
 	local b=8388608
 	[ $SMALL = 1 ] && b=262144
-	run_line link 2 $b 900
+	run_line link 2 $b 400
 	cleanup_nodes
 }
 part_cut() {
 	local N=11 b=8388608
 	[ $SMALL = 1 ] && N=4 b=262144
 	: >"$RES/wave-meshup.dat"
-	run_line cut "$N" $b 1500 "$RES/wave-meshup.dat"
+	run_line cut "$N" $b 700 "$RES/wave-meshup.dat"
 	cleanup_nodes
 }
 
@@ -363,8 +376,8 @@ part_scale() {
 	for ((i = 0; i < N; i++)); do set -- $(tx_counts "n$i"); sum=$((sum - $2)); done
 	t0=$EPOCHREALTIME
 	inject n0 "$W/b.mub" >/dev/null || { miss scale_t "inject failed"; return 1; }
-	if ! wait_event 1200 activated 1.0.1 $(printf 'n%d ' $(seq 0 $((N - 1)))); then
-		miss scale_t "not every node activated within 1200 s"
+	if ! wait_event 900 activated 1.0.1 $(printf 'n%d ' $(seq 0 $((N - 1)))); then
+		miss scale_t "not every node activated within 900 s"
 		return 1
 	fi
 	f=0
