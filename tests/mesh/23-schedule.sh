@@ -38,6 +38,7 @@ first=$(first_hook_time site 2.0.0 activate)
 last=$(last_hook_time site 2.0.0 activate)
 check "no 2.0.0 hook ran before start_time (first at $first, start $start)" awk -v f="$first" -v s="$start" 'BEGIN{exit !(f >= s)}'
 note "scheduled activation: first hook $(awk -v f="$first" -v s="$start" 'BEGIN{printf "%d", (f-s)*1000}') ms, last $(awk -v f="$last" -v s="$start" 'BEGIN{printf "%d", (f-s)*1000}') ms after start_time"
+lag_notes site 2.0.0 activate "$start" "scheduled activation per node"
 check "all activated within 5 s of start_time" awk -v f="$last" -v s="$start" 'BEGIN{exit !(f < s + 5)}'
 check "each node ran the 2.0.0 hook exactly once" exactly_once site 2.0.0 activate
 

@@ -38,5 +38,6 @@ first=$(first_hook_time site 1.0.0 activate)
 last=$(last_hook_time site 1.0.0 activate)
 check "no hook before start_time (first $first, start $start)" awk -v f="$first" -v s="$start" 'BEGIN{exit !(f >= s)}'
 check "all within 5 s of start_time" awk -v f="$last" -v s="$start" 'BEGIN{exit !(f < s + 5)}'
+lag_notes site 1.0.0 activate "$start" "wrong clocks, hook time after start_time per node"
 note "wrong clocks: first hook $(awk -v f="$first" -v s="$start" 'BEGIN{printf "%d", (f-s)*1000}') ms, last $(awk -v f="$last" -v s="$start" 'BEGIN{printf "%d", (f-s)*1000}') ms after start_time"
 finish

@@ -239,3 +239,11 @@ eq() {
 	shift
 	[ "$("$@")" = "$want" ]
 }
+
+# lag_notes CHANNEL VERSION REASON T0 LABEL: one "# " line with each node's
+# hook time relative to T0 (Unix seconds), in ms
+lag_notes() {
+	awk -v c="$1" -v v="$2" -v r="$3" -v t0="$4" -v l="$5" '
+		$2 == c && $3 == v && $4 == r { s = s sprintf(" %s %+d", $1, ($5 - t0) * 1000) }
+		END { print "# " l ":" s " (ms)" }' "$W/hooks.log"
+}
