@@ -18,6 +18,7 @@
 #include "meshupd.h"
 #include "ctl.h"
 #include "log.h"
+#include "meshtime.h"
 
 #define CTL_CLIENTS	8
 
@@ -69,6 +70,8 @@ static json_object *do_status(void)
 	json_object_object_add(r, "ok", json_object_new_boolean(1));
 	json_object_object_add(r, "mesh_time_ms", json_object_new_int64(mt));
 	json_object_object_add(r, "clock_quality", json_object_new_int(q));
+	/* the real clock at the same moment (without any test offset) */
+	json_object_object_add(r, "real_time_ms", json_object_new_int64(d_realtime_ms()));
 	json_object_object_add(r, "registered", json_object_new_boolean(D.registered));
 	for (int ci = 0; ci < D.cfg.n_chans; ci++) {
 		struct d_chan *c = &D.chans[ci];
