@@ -12,9 +12,13 @@
 #   MESHUP_KERNELS="debug stock"  kernels to run on (default both)
 #   MESHUP_TESTS="glob ..."       only the units matching one glob: kunit,
 #                                 selftest/NAME, mesh/NAME.sh
+#   MESHUP_TESTS_debug, MESHUP_TESTS_stock
+#                                 the same for one kernel (overrides
+#                                 MESHUP_TESTS there)
 #   V=1                           stream the guest consoles to stderr
 #   MESHUP_CACHE                  cache dir (default ~/.cache/meshup)
-#   MESHUP_GUEST_TIMEOUT          host-side limit per guest boot, s (1800)
+#   MESHUP_GUEST_TIMEOUT          host-side limit per guest boot, s (default:
+#                                 the sum of the units' limits + 600)
 #   MESHUP_MAX_BOOTS              boots per kernel at most; after a kernel
 #                                 crash the guest is booted again (20)
 #   MESHUP_SELFTEST_TIMEOUT       limit per kselftest binary, s (600)
@@ -98,6 +102,21 @@ make_initramfs() { # kernel stockdir|"" out
 	return $rc
 }
 
+# A backstop for a hung guest: the guest's own limits per unit summed, plus
+# 10 minutes for booting, KUnit and the checks.
+guest_limit() {
+	local sum=600 f t
+	for f in "$MESHUP_TOP"/build/selftests/*; do
+		[ -x "$f" ] && [ -f "$f" ] && sum=$((sum + ${MESHUP_SELFTEST_TIMEOUT:-600}))
+	done
+	for f in "$MESHUP_TOP"/tests/mesh/[0-9]*.sh; do
+		[ -f "$f" ] || continue
+		t=$(sed -nE 's/^# timeout: *([0-9]+).*/\1/p' "$f" | head -n1)
+		sum=$((sum + ${t:-600}))
+	done
+	echo "$sum"
+}
+
 # ---- one guest; after a kernel crash the guest is booted again and goes on
 # with the units not yet run (the crashed one is reported "not ok").
 boot_guest() { # kernel bzImage boot-number -> qemu's status
@@ -107,7 +126,7 @@ boot_guest() { # kernel bzImage boot-number -> qemu's status
 	cmdline="console=ttyS0 loglevel=7 printk.devkmsg=on panic_on_warn=1 oops=panic panic=-1"
 	cmdline+=" sysrq_always_enabled rdinit=/init meshup_results=$res"
 	[ "$k" = debug ] && cmdline+=" kmemleak=on"
-	limit=${MESHUP_GUEST_TIMEOUT:-1800}
+	limit=${MESHUP_GUEST_TIMEOUT:-$(guest_limit)}
 	log "booting $k ($bz), limit ${limit}s, console in ${con#"$MESHUP_TOP"/}"
 	timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
 		-nodefaults -display none -no-reboot -serial stdio -monitor none \
@@ -141,7 +160,8 @@ run_guest() { # kernel bzImage ko moddir
 			printf 'MESHUP_BUILD=%q\n' "$MESHUP_TOP/build"
 			printf 'MESHUP_KO=%q\n' "$ko"
 			printf 'MESHUP_KERNEL=%q\n' "$k"
-			printf 'MESHUP_TESTS=%q\n' "${MESHUP_TESTS:-}"
+			local sel=MESHUP_TESTS_$k
+			printf 'MESHUP_TESTS=%q\n' "${!sel:-${MESHUP_TESTS:-}}"
 			printf 'MESHUP_SKIP=%q\n' "$skip"
 			printf 'MESHUP_MODDIR=%q\n' "$moddir"
 			printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_TESTS MESHUP_SKIP\n'
