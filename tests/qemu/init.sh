@@ -42,13 +42,21 @@ mount -t tmpfs -o mode=0755 tmpfs /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work overlay /newroot ||
 	die "cannot mount the overlay"
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results "/newroot$results" ||
-	die "cannot mount the result share"
 mount -t proc proc /newroot/proc
 mount -o rbind /sys /newroot/sys
 mount -o rbind /dev /newroot/dev
-mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
-mount -t tmpfs -o mode=0755 tmpfs /newroot/run
+# /tmp and /run are writable through the overlay already; a tmpfs goes on
+# them only when the clone does not live below them (CI may clone into /tmp).
+case "$results" in
+/tmp/*) ;;
+*) mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp ;;
+esac
+case "$results" in
+/run/*) ;;
+*) mount -t tmpfs -o mode=0755 tmpfs /newroot/run ;;
+esac
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results "/newroot$results" ||
+	die "cannot mount the result share"
 mount -t tmpfs -o mode=1777 tmpfs /newroot/dev/shm 2>/dev/null
 mount -t debugfs debugfs /newroot/sys/kernel/debug 2>/dev/null
 
