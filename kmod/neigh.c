@@ -64,11 +64,12 @@ bool meshup_tb_take(struct meshup_tb *tb, u64 now, u32 rate, u32 burst)
 	u64 cost = NSEC_PER_SEC / max_t(u32, rate, 1);
 	u64 max = meshup_tb_max(rate, burst);
 
-	if (now > tb->last)
+	if (now > tb->last) {
 		tb->tokens = min(tb->tokens + (now - tb->last), max);
-	else
+		tb->last = now;
+	} else {
 		tb->tokens = min(tb->tokens, max);
-	tb->last = now;
+	}
 	if (tb->tokens < cost)
 		return false;
 	tb->tokens -= cost;

@@ -6,6 +6,7 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 
+#include "neigh.h"
 #include "wire.h"
 
 #define BUF_LEN	2048
@@ -224,11 +225,36 @@ static void wire_test_consistency(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, meshup_entries_consistent(ours, 3, theirs, 3));
 }
 
+static void wire_test_token_bucket(struct kunit *test)
+{
+	struct meshup_tb tb = { .tokens = 400ULL * (NSEC_PER_SEC / 200) };
+	u64 now = 1000000000ULL;
+	int i, ok = 0;
+
+	tb.last = now;
+	/* a full bucket: exactly the burst passes at once */
+	for (i = 0; i < 500; i++)
+		ok += meshup_tb_take(&tb, now, 200, 400);
+	KUNIT_EXPECT_EQ(test, ok, 400);
+	/* one token per 5 ms at 200/s */
+	KUNIT_EXPECT_FALSE(test, meshup_tb_take(&tb, now + 4999999, 200, 400));
+	KUNIT_EXPECT_TRUE(test, meshup_tb_take(&tb, now + 5000000, 200, 400));
+	KUNIT_EXPECT_FALSE(test, meshup_tb_take(&tb, now + 5000000, 200, 400));
+	/* a long silence refills to the burst, not beyond */
+	ok = 0;
+	for (i = 0; i < 500; i++)
+		ok += meshup_tb_take(&tb, now + 3600ULL * NSEC_PER_SEC, 200, 400);
+	KUNIT_EXPECT_EQ(test, ok, 400);
+	/* a clock that goes backwards gives nothing */
+	KUNIT_EXPECT_FALSE(test, meshup_tb_take(&tb, now, 200, 400));
+}
+
 static struct kunit_case wire_test_list[] = {
 	KUNIT_CASE(wire_test_cases),
 	KUNIT_CASE(wire_test_magic),
 	KUNIT_CASE(wire_test_info),
 	KUNIT_CASE(wire_test_consistency),
+	KUNIT_CASE(wire_test_token_bucket),
 	{}
 };
 
