@@ -100,11 +100,14 @@ check "inject fw 2.0.0 at c" inject c "$W/f2.mub"
 check "fw 2.0.0 reaches a" wait_for 120 eq 2.0.0 newest a fw
 node_stop a
 rm -rf "$W/a/state"
+# a restarts cut off from b, or it would fetch fw 2.0.0 before the injection
+ip -n "${NSP}a" link set to-b down
 node_start a
 wait_up a
 mkpayload "$W/f1" 3000
 sign2 "$W/f1.mub" fw 1.0.0 "$W/f1"
 check "a (empty) accepts older fw 1.0.0" inject a "$W/f1.mub"
+ip -n "${NSP}a" link set to-b up
 check "a then takes fw 2.0.0 from b" wait_for 120 eq 2.0.0 newest a fw
 check "older fw 1.0.0 never installed at b or c" \
 	[ -z "$(grep -h "installed fw 1.0.0" "$W/b/meshupd.log" "$W/c/meshupd.log")" ]
