@@ -261,7 +261,7 @@ run_line() { # key nodes bytes timeout [wavefile]
 	local prog=$!
 	if ! wait_event "$to" activated 1.0.1 $(printf 'n%d ' $(seq 0 $((N - 1)))); then
 		kill $prog
-		miss "${key}_t" "not every node activated within $to s"
+		miss "${key}_t" "not every node activated within $to s; n$((N - 1)): $(grep -E 'warning|error' "$W/n$((N - 1))/meshupd.log" | tail -n 1 | cut -d' ' -f2- | cut -c1-150)"
 		for i in 0 1 $((N - 1)); do
 			echo "bench: ---- n$i meshupd log (last lines)"
 			tail -n 8 "$W/n$i/meshupd.log" | cut -c1-160
