@@ -142,14 +142,14 @@ def up_n(k): return num("up_%s_n" % k) or 20
 # a veth link is a broadcast domain of 2 interfaces (each with its own
 # Trickle timer); the bridge is one domain of all nodes
 row("4 upkeep, beacons/node/interval, line of %d" % up_n("line"),
-    lambda: "%.3f per node (%.0f/node/h at defaults); %.2f per link" % (
+    lambda: "%.3f per node (%.1f/node/h at defaults); %.2f per link" % (
         up("line"), up("line") * 3600 / DEF_IMAX, up("line") * up_n("line") / (up_n("line") - 1)),
     "-", None, "<= k+1 = 3 per interval per broadcast domain (a link)",
     lambda: verdict(up("line") * up_n("line") / (up_n("line") - 1) <= 3,
                     "%.2f per link" % (up("line") * up_n("line") / (up_n("line") - 1))),
     "up_line_per_int")
 row("4 upkeep, beacons/node/interval, %d nodes on one bridge" % up_n("bridge"),
-    lambda: "%.3f per node (%.0f/node/h at defaults); %.2f per domain" % (
+    lambda: "%.3f per node (%.1f/node/h at defaults); %.2f per domain" % (
         up("bridge"), up("bridge") * 3600 / DEF_IMAX, up("bridge") * up_n("bridge")),
     (lambda: "the line: %.3f per node" % up("line")) if up("line") is not None else
     "line: " + why("up_line_per_int"),
@@ -239,6 +239,7 @@ def cell(s):
     return str(s).replace("|", "/")
 
 
+hdr = ("figure", "meshup", "baseline", "ratio", "goal", "verdict")
 text += ".. list-table::\n   :header-rows: 1\n\n"
 for r in [hdr] + rows:
     text += "   * - " + cell(r[0]) + "\n" + "".join("     - %s\n" % cell(c) for c in r[1:])
