@@ -30,8 +30,10 @@ result() { # ok|not ok, name[, directive]
 progress() { echo "$1" >"$results/progress.txt"; kmsg "start $1"; }
 selected() { # unit name -> 0 if MESHUP_TESTS selects it
 	local g
+	local -a globs
 	[ -z "${MESHUP_TESTS:-}" ] && return 0
-	for g in $MESHUP_TESTS; do
+	read -r -a globs <<<"$MESHUP_TESTS"	# split only; no pathname expansion
+	for g in "${globs[@]}"; do
 		# shellcheck disable=SC2053
 		[[ $1 == $g ]] && return 0
 	done
