@@ -10,13 +10,18 @@
  * (else the object is rejected for a while and never advertised, so never
  * forwarded). Then blocks are fetched in windows (REQUEST what=1, first +
  * 64-bit bitmap) from every neighbour advertising enough blocks_held: at
- * most WIN_SRC outstanding per neighbour (topped up when half of them have
- * arrived, so REQUESTs stay far below the module's per-sender rate limit)
- * and WIN_XFER per transfer, only
+ * most its window (WIN_MIN .. WIN_SRC) outstanding per neighbour (topped up
+ * when half of them have arrived, so REQUESTs stay far below the module's
+ * per-sender rate limit) and WIN_XFER per transfer, only
  * blocks whose parent is already verified, so every block is verified on
  * arrival. A block not answered within 400 ms .. 6.4 s (doubling per try) is
- * asked again, preferably elsewhere. A neighbour sending a bad block or
- * leaving MISS_MAX requests unanswered in a row is penalised (neigh.c).
+ * asked again, preferably elsewhere. Unanswered blocks are loss, not lies: a
+ * server may skip blocks beyond its rate limit (serve.c) and frames can be
+ * dropped between module and daemon on a busy node. So a tick in which some
+ * of a neighbour's blocks time out halves its window (grown again by one
+ * per window of blocks received) and counts one miss; only a neighbour that
+ * sends nothing during MISS_MAX such rounds in a row, or a bad block, is
+ * penalised (neigh.c).
  * Hash blocks live in RAM, data chunks in a staging file in staging_dir
  * (tmpfs): nothing is written to state_dir before the whole bundle is
  * verified; then store.c installs it once.
@@ -31,8 +36,9 @@
 #include "log.h"
 
 #define WIN_SRC		32
+#define WIN_MIN		4
 #define WIN_XFER	128
-#define MISS_MAX	16
+#define MISS_MAX	8
 #define MREQ_TRIES	6
 #define STALL_MS	60000
 #define TICK_MS		50
@@ -372,8 +378,15 @@ void d_fetch_block(const struct mu_nl_frame *f)
 	bit_set(x->have, i);
 	x->n_have++;
 	x->last_progress = d_mono_ms();
-	if (s >= 0)
-		x->src[s].misses = 0;
+	if (s >= 0) {
+		struct d_src *sr = &x->src[s];
+
+		sr->misses = 0;
+		if (sr->win && sr->win < WIN_SRC && ++sr->acked >= sr->win) {
+			sr->win++;
+			sr->acked = 0;
+		}
+	}
 	while (x->held < x->t.n_blocks && bit_get(x->have, x->held)) {
 		x->held++;
 		D.advert_dirty = true;
@@ -412,14 +425,14 @@ static void schedule(struct d_xfer *x)
 		int si = (int)((rr + (unsigned int)k) % (unsigned int)x->nsrc);
 		struct d_src *s = &x->src[si];
 		uint8_t req[36] = { 0 };
-		unsigned int avail, n = 0;
+		unsigned int avail, n = 0, win = s->win ? s->win : WIN_SRC;
 		uint32_t first = UINT32_MAX, i;
 
 		/* ask in batches (at least half a window unless the transfer
 		 * is nearly done): the module rate-limits REQUESTs per sender */
-		if (s->outstanding > WIN_SRC / 2 || d_penalized(s->mac, x->key))
+		if (s->outstanding > win / 2 || d_penalized(s->mac, x->key))
 			continue;
-		avail = WIN_SRC - s->outstanding;
+		avail = win - s->outstanding;
 		if (avail > WIN_XFER - x->outstanding)
 			avail = WIN_XFER - x->outstanding;
 		for (i = x->held; i < x->t.n_blocks && i < s->held; i++)
@@ -451,6 +464,20 @@ static void schedule(struct d_xfer *x)
 		}
 		s->outstanding += n;
 		x->outstanding += n;
+	}
+}
+
+/* Some blocks asked from @s timed out: one round of loss. */
+static void src_lost(struct d_xfer *x, struct d_src *s)
+{
+	unsigned int win = s->win ? s->win : WIN_SRC;
+
+	s->win = win / 2 > WIN_MIN ? win / 2 : WIN_MIN;
+	s->acked = 0;
+	if (++s->misses >= MISS_MAX) {
+		s->misses = 0;
+		s->win = 0;
+		d_penalize(s->mac, x->key, "advertised blocks it does not send");
 	}
 }
 
@@ -491,18 +518,23 @@ void d_fetch_tick(void)
 			continue;
 		}
 		rel = (uint32_t)(now - x->started) + 1;
-		for (uint32_t i = x->held; i < x->t.n_blocks; i++) {
-			uint8_t si;
+		{
+			bool lost[D_XFER_SRC_MAX] = { false };
 
-			if (!x->req_at[i] || rel - x->req_at[i] < timeout_ms(x->tries[i]))
-				continue;
-			si = x->req_src[i];
-			src_drop_block(x, i);
-			if (si < x->nsrc && ++x->src[si].misses >= MISS_MAX) {
-				x->src[si].misses = 0;
-				d_penalize(x->src[si].mac, x->key,
-					   "advertised blocks it does not send");
+			for (uint32_t i = x->held; i < x->t.n_blocks; i++) {
+				uint8_t si;
+
+				if (!x->req_at[i] ||
+				    rel - x->req_at[i] < timeout_ms(x->tries[i]))
+					continue;
+				si = x->req_src[i];
+				src_drop_block(x, i);
+				if (si < x->nsrc)
+					lost[si] = true;
 			}
+			for (int si = 0; si < x->nsrc; si++)
+				if (lost[si])
+					src_lost(x, &x->src[si]);
 		}
 		schedule(x);
 		any = true;

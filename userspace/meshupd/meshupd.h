@@ -69,7 +69,9 @@ struct d_src {
 	uint8_t mac[6];
 	uint32_t held;			/* blocks_held it advertises */
 	unsigned int outstanding;
-	unsigned int misses;		/* timeouts since its last block */
+	unsigned int misses;		/* timed-out rounds since its last block */
+	unsigned int win;		/* its window now (0: not set, WIN_SRC) */
+	unsigned int acked;		/* blocks since the window last grew */
 };
 
 enum d_xfer_state { D_X_MANIFEST, D_X_BLOCKS };
