@@ -30,7 +30,7 @@ vm_initramfs() { # stockdir out
 	stage=$(mktemp -d) || return 1
 	mkdir -p "$stage"/{bin,dev,proc,sys,modules}
 	cp /bin/busybox "$stage/bin/busybox" || return 1
-	cp "$BENCH_DIR/guest-init.sh" "$stage/init" && chmod 755 "$stage/init"
+	cp "$MESHUP_TOP/tests/qemu/init.sh" "$stage/init" && chmod 755 "$stage/init"
 	for m in virtio_pci 9pnet_virtio 9p overlay; do
 		modprobe -d "$sdir" -S "$ver" --show-depends "$m" |
 			awk '$1 == "insmod" {print $2}'
@@ -88,7 +88,7 @@ vm_run() { # SCRIPT ARGS...
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$VM_RES,mount_tag=results,security_model=none,multidevs=remap" \
 		</dev/null 2>"$VM_RES/qemu.err" | tee "$VM_RES/console.log" |
-		sed -u -e '/reboot: Power down/d' -e '/^guest-init: /!{/^\[ *[0-9]*\.[0-9]*\]/d}' 
+		sed -u -e '/reboot: Power down/d' -e '/^\[ *[0-9]*\.[0-9]*\]/d' 
 	rc=$(cat "$VM_RES/rc" 2>/dev/null)
 	if [ -z "$rc" ]; then
 		vm_log "$VM_NAME: the guest ended before the script did (see ${VM_RES#"$MESHUP_TOP"/}/console.log)"

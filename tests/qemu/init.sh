@@ -5,8 +5,10 @@
 # needs to reach the host (stock kernel: modules listed in /modules/order),
 # mounts the host's root read-only over 9p with a tmpfs overlay on top, the
 # writable result share (build/qemu/<kernel>/ of the repo) at the same path,
-# and runs tests/qemu/guest-run.sh chrooted in it.  Then reboots, which with
-# QEMU's -no-reboot ends the guest.  The host judges the run by the files in
+# and runs tests/qemu/guest-run.sh chrooted in it (or, for the demo and
+# bench guests of bench/vm.sh, the one script named VM_SCRIPT in guest.env,
+# its exit status written to <results>/rc).  Then reboots, which with QEMU's
+# -no-reboot ends the guest.  The host judges the run by the files in
 # the result share, never by how QEMU exits.
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -70,10 +72,18 @@ elif [ -f "/newroot$results/modules.builtin" ]; then
 	chroot /newroot depmod "$kver" 2>/dev/null
 fi
 
-echo "meshup-init: running guest-run.sh"
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+if [ -n "${VM_SCRIPT:-}" ]; then
+	# A demo or bench guest (bench/vm.sh): one script, its status in rc.
+	TERM=${TERM:-vt100} chroot /newroot /bin/bash -c \
+		'. "$1"/guest.env; . "$1"/guest-args.bash; cd "$MESHUP_TOP" && bash "$VM_SCRIPT" "${VM_ARGS[@]}"' \
+		guest "$results" </dev/null
+	echo $? >"/newroot$results/rc"
+else
+	echo "meshup-init: running guest-run.sh"
 	chroot /newroot /bin/bash "$MESHUP_TOP/tests/qemu/guest-run.sh" "$results"
-echo "meshup-init: guest-run.sh exited with status $?"
+	echo "meshup-init: guest-run.sh exited with status $?"
+fi
 sync
 umount "/newroot$results" 2>/dev/null
 echo b >/proc/sysrq-trigger
