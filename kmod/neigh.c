@@ -40,6 +40,15 @@ struct meshup_rl {
 	struct meshup_tb tb;
 };
 
+/* Unlink and free a rate-limiter entry; the caller holds mn->neigh_lock. */
+static void meshup_rl_free(struct meshup_net *mn, struct meshup_rl *rl)
+{
+	hash_del(&rl->hnode);
+	list_del(&rl->lru);
+	mn->rl_count--;
+	kfree(rl);
+}
+
 static u32 meshup_addr_hash(int ifindex, const u8 *addr)
 {
 	return jhash(addr, ETH_ALEN, ifindex);
@@ -215,10 +224,7 @@ bool meshup_neigh_request_ok(struct meshup_net *mn, int ifindex,
 			goto found;
 	if (mn->rl_count >= MESHUP_RL_MAX) {
 		rl = list_first_entry(&mn->rl_lru, struct meshup_rl, lru);
-		hash_del(&rl->hnode);
-		list_del(&rl->lru);
-		mn->rl_count--;
-		kfree(rl);
+		meshup_rl_free(mn, rl);
 	}
 	rl = kzalloc(sizeof(*rl), GFP_ATOMIC);
 	if (!rl)
@@ -257,10 +263,7 @@ void meshup_neigh_flush_iface(struct meshup_net *mn, int ifindex)
 	list_for_each_entry_safe(rl, rtmp, &mn->rl_lru, lru) {
 		if (rl->ifindex != ifindex)
 			continue;
-		hash_del(&rl->hnode);
-		list_del(&rl->lru);
-		mn->rl_count--;
-		kfree(rl);
+		meshup_rl_free(mn, rl);
 	}
 	spin_unlock_bh(&mn->neigh_lock);
 	meshup_send_events(mn, &events);
@@ -323,10 +326,7 @@ void meshup_neigh_gc(struct work_struct *work)
 		/* Full again: forgetting it changes nothing. */
 		if (now - rl->tb.last + rl->tb.tokens < meshup_tb_max(rate, burst))
 			break;
-		hash_del(&rl->hnode);
-		list_del(&rl->lru);
-		mn->rl_count--;
-		kfree(rl);
+		meshup_rl_free(mn, rl);
 	}
 	spin_unlock_bh(&mn->neigh_lock);
 	meshup_send_events(mn, &events);
