@@ -89,17 +89,74 @@ static int print_json(struct json_object *o)
 	return 0;
 }
 
-/* ---- neighbors ---- */
+/* ---- neighbors, stats: one row per object the module lists ---- */
 
-struct neigh_out {
+struct list_out {
 	bool json;
-	struct json_object *list;
+	struct json_object *list;	/* rows, with --json */
 	unsigned int count;
 };
 
+/*
+ * Runs one listing command: "[--json]", a dump with @get (which calls back
+ * once per row into the command's printer with @o), then either the JSON
+ * document {"@key": [rows]} or the table, or @empty when there is no row.
+ * @header, if set, is printed before the rows of the table.
+ */
+static int run_listing(int argc, char **argv, struct list_out *o,
+		       int (*get)(struct mu_nl *nl, struct list_out *o,
+				  char *err),
+		       const char *key, const char *header, const char *empty)
+{
+	char err[MU_ERR_LEN];
+	struct mu_nl *nl;
+	int ret;
+
+	ret = parse_json_opt(argc, argv, &o->json);
+	if (ret)
+		return ret;
+	nl = open_nl(NULL, NULL);
+	if (!nl)
+		return 1;
+	if (o->json) {
+		o->list = json_object_new_array();
+		if (!o->list) {
+			mu_nl_close(nl);
+			fprintf(stderr, "meshupctl: out of memory\n");
+			return 1;
+		}
+	} else if (header) {
+		fputs(header, stdout);
+	}
+	ret = get(nl, o, err);
+	mu_nl_close(nl);
+	if (ret < 0) {
+		if (ret == -ENOMEM)
+			snprintf(err, MU_ERR_LEN, "out of memory");
+		fprintf(stderr, "meshupctl: %s\n", err);
+		json_object_put(o->list);
+		return 1;
+	}
+	if (o->json) {
+		struct json_object *top = json_object_new_object();
+
+		if (!top) {
+			json_object_put(o->list);
+			return print_json(NULL);
+		}
+		json_object_object_add(top, key, o->list);
+		return print_json(top);
+	}
+	if (!o->count)
+		printf("%s\n", empty);
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* ---- neighbors ---- */
+
 static int neigh_row(const struct mu_nl_neigh *n, void *arg)
 {
-	struct neigh_out *o = arg;
+	struct list_out *o = arg;
 	char ifb[IF_NAMESIZE], mac[MU_NL_MAC_STRLEN], off[32], age[32];
 	char ent[96];
 	const char *ifname = ifname_of(n->ifindex, ifb);
@@ -133,66 +190,28 @@ static int neigh_row(const struct mu_nl_neigh *n, void *arg)
 	return 0;
 }
 
+static int get_neighbors(struct mu_nl *nl, struct list_out *o, char *err)
+{
+	return mu_nl_get_neighbors(nl, neigh_row, o, err);
+}
+
 int cmd_neighbors(int argc, char **argv)
 {
-	struct neigh_out o = { 0 };
-	char err[MU_ERR_LEN];
-	struct mu_nl *nl;
-	int ret;
+	struct list_out o = { 0 };
+	char header[128];
 
-	ret = parse_json_opt(argc, argv, &o.json);
-	if (ret)
-		return ret;
-	nl = open_nl(NULL, NULL);
-	if (!nl)
-		return 1;
-	if (o.json) {
-		o.list = json_object_new_array();
-		if (!o.list) {
-			mu_nl_close(nl);
-			fprintf(stderr, "meshupctl: out of memory\n");
-			return 1;
-		}
-	} else {
-		printf("%-15s %-17s %9s  %-12s %12s  %s\n", "IFACE", "MAC",
-		       "AGE", "CLOCK", "OFFSET", "ENTRIES (channel version "
-		       "digest blocks)");
-	}
-	ret = mu_nl_get_neighbors(nl, neigh_row, &o, err);
-	mu_nl_close(nl);
-	if (ret < 0) {
-		if (ret == -ENOMEM)
-			snprintf(err, sizeof(err), "out of memory");
-		fprintf(stderr, "meshupctl: %s\n", err);
-		json_object_put(o.list);
-		return 1;
-	}
-	if (o.json) {
-		struct json_object *top = json_object_new_object();
-
-		if (!top) {
-			json_object_put(o.list);
-			return print_json(NULL);
-		}
-		json_object_object_add(top, "neighbors", o.list);
-		return print_json(top);
-	}
-	if (!o.count)
-		printf("(no neighbours)\n");
-	return fflush(stdout) ? 1 : 0;
+	snprintf(header, sizeof(header), "%-15s %-17s %9s  %-12s %12s  %s\n",
+		 "IFACE", "MAC", "AGE", "CLOCK", "OFFSET",
+		 "ENTRIES (channel version digest blocks)");
+	return run_listing(argc, argv, &o, get_neighbors, "neighbors", header,
+			   "(no neighbours)");
 }
 
 /* ---- stats ---- */
 
-struct stats_out {
-	bool json;
-	struct json_object *list;
-	unsigned int count;
-};
-
 static int iface_row(const struct mu_nl_iface *i, void *arg)
 {
-	struct stats_out *o = arg;
+	struct list_out *o = arg;
 	const uint64_t *s = i->stats;
 	unsigned int a, printed = 0;
 
@@ -230,49 +249,17 @@ static int iface_row(const struct mu_nl_iface *i, void *arg)
 	return 0;
 }
 
+static int get_ifaces(struct mu_nl *nl, struct list_out *o, char *err)
+{
+	return mu_nl_get_ifaces(nl, iface_row, o, err);
+}
+
 int cmd_stats(int argc, char **argv)
 {
-	struct stats_out o = { 0 };
-	char err[MU_ERR_LEN];
-	struct mu_nl *nl;
-	int ret;
+	struct list_out o = { 0 };
 
-	ret = parse_json_opt(argc, argv, &o.json);
-	if (ret)
-		return ret;
-	nl = open_nl(NULL, NULL);
-	if (!nl)
-		return 1;
-	if (o.json) {
-		o.list = json_object_new_array();
-		if (!o.list) {
-			mu_nl_close(nl);
-			fprintf(stderr, "meshupctl: out of memory\n");
-			return 1;
-		}
-	}
-	ret = mu_nl_get_ifaces(nl, iface_row, &o, err);
-	mu_nl_close(nl);
-	if (ret < 0) {
-		if (ret == -ENOMEM)
-			snprintf(err, sizeof(err), "out of memory");
-		fprintf(stderr, "meshupctl: %s\n", err);
-		json_object_put(o.list);
-		return 1;
-	}
-	if (o.json) {
-		struct json_object *top = json_object_new_object();
-
-		if (!top) {
-			json_object_put(o.list);
-			return print_json(NULL);
-		}
-		json_object_object_add(top, "interfaces", o.list);
-		return print_json(top);
-	}
-	if (!o.count)
-		printf("(meshup runs on no interface)\n");
-	return fflush(stdout) ? 1 : 0;
+	return run_listing(argc, argv, &o, get_ifaces, "interfaces", NULL,
+			   "(meshup runs on no interface)");
 }
 
 /* ---- monitor ---- */
