@@ -95,62 +95,22 @@ if selected kunit && ! skipped kunit; then
 	unit_done kunit
 fi
 
-# ---- kselftests
-for bin in "$MESHUP_BUILD"/selftests/*; do
-	[ -f "$bin" ] && [ -x "$bin" ] || continue
-	name=selftest/${bin##*/}
-	selected "$name" || continue
-	skipped "$name" && continue
+# One unit: runs "$@" under a limit with its output in a log, turns the
+# log's TAP lines into results (kselftest lines "ok N name", mesh lines
+# "ok - name"), then the checks every unit gets: it finished in time, it
+# reported something, it left no namespace behind.
+run_unit() { # name limit tap-regex cmd...
+	local name=$1 limit=$2 re=$3 log start rc secs failed=0 seen=0 l left n
+	shift 3
 	ensure_module
 	progress "$name"
 	log=$results/${name//\//_}.log
 	start=$(date +%s)
-	timeout -k 10 "${MESHUP_SELFTEST_TIMEOUT:-600}" "$bin" >"$log" 2>&1
+	timeout -k 10 "$limit" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$(($(date +%s) - start))
-	failed=0 seen=0
 	while IFS= read -r l; do
-		if [[ $l =~ ^(not\ )?ok\ [0-9]+\ (-\ )?(.*)$ ]]; then
-			seen=$((seen + 1))
-			if [ -n "${BASH_REMATCH[1]}" ]; then
-				failed=1
-				result "not ok" "$name: ${BASH_REMATCH[3]}"
-			else
-				result ok "$name: ${BASH_REMATCH[3]}"
-			fi
-		fi
-	done <"$log"
-	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-		result "not ok" "$name: timed out after ${secs}s"
-	elif [ $rc -ne 0 ] && [ $failed = 0 ]; then
-		result "not ok" "$name: exited with status $rc"
-	elif [ $seen = 0 ]; then
-		result "not ok" "$name: reported no results"
-	fi
-	echo "# $name: ${secs}s" >>"$results/timings.txt"
-	unit_done "$name"
-	left=$(netns_left)
-	[ -z "$left" ] || { result "not ok" "$name: left namespaces behind: $left"; for n in $left; do ip netns del "$n"; done; }
-done
-
-# ---- mesh scripts
-for script in "$MESHUP_TOP"/tests/mesh/[0-9]*.sh; do
-	[ -f "$script" ] || continue
-	name=mesh/${script##*/}
-	selected "$name" || continue
-	skipped "$name" && continue
-	ensure_module
-	progress "$name"
-	limit=$(sed -nE 's/^# timeout: *([0-9]+).*/\1/p' "$script" | head -n1)
-	limit=${limit:-600}
-	log=$results/${name//\//_}.log
-	start=$(date +%s)
-	timeout -k 10 "$limit" bash "$script" >"$log" 2>&1 </dev/null
-	rc=$?
-	secs=$(($(date +%s) - start))
-	failed=0 seen=0
-	while IFS= read -r l; do
-		if [[ $l =~ ^(not\ )?ok\ ([0-9]+\ )?-\ (.*)$ ]]; then
+		if [[ $l =~ $re ]]; then
 			seen=$((seen + 1))
 			if [ -n "${BASH_REMATCH[1]}" ]; then
 				failed=1
@@ -169,9 +129,29 @@ for script in "$MESHUP_TOP"/tests/mesh/[0-9]*.sh; do
 	fi
 	echo "# $name: ${secs}s" >>"$results/timings.txt"
 	unit_done "$name"
-	module_loaded || result "not ok" "$name: left the module unloaded"
 	left=$(netns_left)
 	[ -z "$left" ] || { result "not ok" "$name: left namespaces behind: $left"; for n in $left; do ip netns del "$n"; done; }
+}
+
+# ---- kselftests
+for bin in "$MESHUP_BUILD"/selftests/*; do
+	[ -f "$bin" ] && [ -x "$bin" ] || continue
+	name=selftest/${bin##*/}
+	selected "$name" || continue
+	skipped "$name" && continue
+	run_unit "$name" "${MESHUP_SELFTEST_TIMEOUT:-600}" \
+		'^(not )?ok [0-9]+ (- )?(.*)$' "$bin"
+done
+
+# ---- mesh scripts
+for script in "$MESHUP_TOP"/tests/mesh/[0-9]*.sh; do
+	[ -f "$script" ] || continue
+	name=mesh/${script##*/}
+	selected "$name" || continue
+	skipped "$name" && continue
+	limit=$(sed -nE 's/^# timeout: *([0-9]+).*/\1/p' "$script" | head -n1)
+	run_unit "$name" "${limit:-600}" '^(not )?ok ([0-9]+ )?- (.*)$' bash "$script"
+	module_loaded || result "not ok" "$name: left the module unloaded"
 done
 
 # ---- unload, leaks, kernel log
