@@ -558,6 +558,17 @@ void d_fetch_tick(void)
 
 		if (!x->used)
 			continue;
+		if (!D.registered) {
+			/* the module is gone (reloaded): nothing can arrive or
+			 * be sent; pause without blaming anyone, resume as is
+			 * once nlink.c registered again */
+			for (uint32_t i = 0; x->req_at && i < x->t.n_blocks; i++)
+				src_drop_block(x, i);
+			x->last_progress = now;
+			x->mreq_at = now;
+			any = true;
+			continue;
+		}
 		if (x->state == D_X_MANIFEST) {
 			if (now - x->mreq_at >= 1000) {
 				if (x->mtries >= MREQ_TRIES) {
