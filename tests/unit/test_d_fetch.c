@@ -6,7 +6,10 @@
  * neighbour, answering REQUESTs from a real bundle of the vectors. Covers:
  * manifest request on an advert, windowed block requests (parents first),
  * verification, install, serving from the store, and penalties for a
- * manifest that does not match its advert and for a bad block.
+ * manifest that does not match its advert and for a bad block; resuming a
+ * transfer from staging after a restart (good, corrupted and truncated
+ * staged blocks) and the bounds of the staging area (leftovers of unknown,
+ * unwanted or broken objects are removed).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 
 #include "meshupd.h"
 #include "log.h"
@@ -365,12 +371,274 @@ static void test_reject_unacceptable(void **state)
 	free_peer(&pb);
 }
 
+/* ---- resume from staging ---- */
+
+static void staged_path(const struct peer_bundle *pb, const char *ext, char *buf,
+			size_t len)
+{
+	uint8_t dg[32];
+	char hex[65];
+
+	mu_sha256(pb->mraw, pb->mlen, dg);
+	mu_hex(dg, 32, hex);
+	snprintf(buf, len, "%s/staging/%s.%s", tmp, hex, ext);
+}
+
+/*
+ * Fetch the manifest and the first @k blocks (in block order: parents come
+ * first) from MAC1, then "kill" the daemon: the transfer's memory goes, its
+ * staging stays.
+ */
+static void fetch_part(struct peer_bundle *pb, uint32_t k)
+{
+	uint8_t body[MESHUP_MAX_BODY];
+	struct d_xfer *x;
+
+	advert(MAC1, pb, pb->t.n_blocks);
+	assert_int_equal(sent[n_taken].body[20], MESHUP_REQ_MANIFEST);
+	n_taken = n_sent;
+	memcpy(body, pb->key, 20);
+	memcpy(body + 20, pb->mraw, pb->mlen);
+	deliver(MAC1, MESHUP_T_MANIFEST, body, 20 + pb->mlen);
+	x = d_find_xfer(pb->key);
+	assert_non_null(x);
+	assert_int_equal(x->state, D_X_BLOCKS);
+	assert_int_equal(x->resumed, 0);
+	for (uint32_t i = 0; i < k; i++)
+		send_block(MAC1, pb, i, false);
+	assert_int_equal(x->n_have, k);
+	/* the restart: memory lost, neighbours forgotten, staging kept */
+	for (int j = 0; j < D_XFER_MAX; j++)
+		d_xfer_free(&D.xfers[j]);
+	memset(D.neigh, 0, sizeof(D.neigh));
+	n_sent = n_taken = 0;
+}
+
+/* After fetch_part(): restart, advert again, finish; returns blocks sent. */
+static int restart_and_finish(struct peer_bundle *pb, uint32_t resumed)
+{
+	char err[MU_ERR_LEN];
+	struct d_xfer *x;
+	int blocks = 0, rounds = 0;
+
+	assert_int_equal(d_staging_init(err), 0);
+	advert(MAC1, pb, pb->t.n_blocks);
+	x = d_find_xfer(pb->key);
+	assert_non_null(x);
+	/* the manifest came from staging: no manifest request */
+	assert_int_equal(x->state, D_X_BLOCKS);
+	for (int j = 0; j < n_sent; j++)
+		assert_int_not_equal(sent[j].body[20], MESHUP_REQ_MANIFEST);
+	assert_int_equal(x->resumed, resumed);
+	while (!d_find_held(pb->key) && rounds++ < 100) {
+		blocks += answer(MAC1, pb, -1);
+		d_fetch_tick();
+	}
+	assert_non_null(d_find_held(pb->key));
+	assert_null(d_find_xfer(pb->key));
+	return blocks;
+}
+
+static void assert_staging_empty(void)
+{
+	char p[512];
+	int n = 0;
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(p, sizeof(p), "%s/staging", tmp);
+	d = opendir(p);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	assert_int_equal(n, 0);
+}
+
+static void test_resume_good(void **state)
+{
+	struct peer_bundle pb;
+	int blocks;
+
+	load_peer(&pb, "fw-1.5.99.mub");
+	fetch_part(&pb, 20);
+	blocks = restart_and_finish(&pb, 20);
+	/* only what was missing went over the air */
+	assert_int_equal(blocks, 37 - 20);
+	assert_staging_empty();
+	free_peer(&pb);
+}
+
+static void test_resume_corrupt(void **state)
+{
+	struct peer_bundle pb;
+	struct mu_block_info bi;
+	char p[512];
+	uint8_t c;
+	int fd, blocks;
+
+	load_peer(&pb, "fw-1.5.99.mub");
+	fetch_part(&pb, 20);
+	/* flip a byte of staged block 10 (a data chunk) */
+	assert_int_equal(mu_tree_block(&pb.t, 10, &bi, NULL), 0);
+	assert_false(bi.is_hash);
+	staged_path(&pb, "part", p, sizeof(p));
+	fd = open(p, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &c, 1, (off_t)bi.off + 5), 1);
+	c ^= 0x40;
+	assert_int_equal(pwrite(fd, &c, 1, (off_t)bi.off + 5), 1);
+	close(fd);
+	blocks = restart_and_finish(&pb, 19);
+	assert_int_equal(blocks, 37 - 19);
+	free_peer(&pb);
+}
+
+static void test_resume_bad_hash_block(void **state)
+{
+	struct peer_bundle pb;
+	struct mu_block_info bi;
+	char p[512];
+	uint8_t c;
+	int fd, blocks;
+	uint32_t lost = 0;
+
+	load_peer(&pb, "fw-1.5.99.mub");
+	fetch_part(&pb, 20);
+	/* corrupt staged hash block 1: it and every staged chunk under it
+	 * fail verification and are fetched again */
+	assert_int_equal(mu_tree_block(&pb.t, 1, &bi, NULL), 0);
+	assert_true(bi.is_hash);
+	staged_path(&pb, "part", p, sizeof(p));
+	fd = open(p, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &c, 1, (off_t)(pb.t.payload_size + bi.off)), 1);
+	c ^= 1;
+	assert_int_equal(pwrite(fd, &c, 1, (off_t)(pb.t.payload_size + bi.off)), 1);
+	close(fd);
+	for (uint32_t i = 0; i < 20; i++) {
+		struct mu_block_info b;
+
+		mu_tree_block(&pb.t, i, &b, NULL);
+		if (i == 1 || b.parent == 1)
+			lost++;
+	}
+	assert_true(lost > 1);
+	blocks = restart_and_finish(&pb, 20 - lost);
+	assert_int_equal(blocks, 37 - (20 - (int)lost));
+	free_peer(&pb);
+}
+
+static void test_resume_truncated(void **state)
+{
+	struct peer_bundle pb;
+	struct mu_block_info bi;
+	char p[512];
+	int blocks;
+
+	load_peer(&pb, "fw-1.5.99.mub");
+	fetch_part(&pb, 20);
+	/* cut the file in the middle of chunk 12: the hash blocks after the
+	 * payload go too, so nothing can be verified: all is fetched */
+	assert_int_equal(mu_tree_block(&pb.t, 12, &bi, NULL), 0);
+	staged_path(&pb, "part", p, sizeof(p));
+	assert_int_equal(truncate(p, (off_t)bi.off + 100), 0);
+	blocks = restart_and_finish(&pb, 0);
+	assert_int_equal(blocks, 37);
+	free_peer(&pb);
+}
+
+static void write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+}
+
+static bool exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+static void test_staging_leftovers(void **state)
+{
+	struct peer_bundle fw, site;
+	char man[512], part[512], p[512], err[MU_ERR_LEN];
+	struct timeval old[2];
+
+	load_peer(&fw, "fw-1.5.99.mub");
+	load_peer(&site, "site-1.0.0.mub");
+	/* a staged transfer of "site" (valid), and broken leftovers */
+	fetch_part(&site, 2);
+	staged_path(&site, "man", man, sizeof(man));
+	staged_path(&site, "part", part, sizeof(part));
+	assert_true(exists(man) && exists(part));
+	snprintf(p, sizeof(p), "%s/staging/%064d.part", tmp, 0);
+	write_file(p, "x", 1);				/* no manifest */
+	snprintf(p, sizeof(p), "%s/staging/%064d.man", tmp, 1);
+	write_file(p, fw.mraw, fw.mlen);		/* not its digest */
+	snprintf(p, sizeof(p), "%s/staging/%s", tmp, "abc.man.tmp.XXXXXX");
+	write_file(p, "x", 1);				/* a temp file */
+	snprintf(p, sizeof(p), "%s/staging/%s", tmp, "README");
+	write_file(p, "x", 1);				/* not ours: left */
+	assert_int_equal(d_staging_init(err), 0);
+	assert_true(exists(man) && exists(part));
+	snprintf(p, sizeof(p), "%s/staging/%064d.part", tmp, 0);
+	assert_false(exists(p));
+	snprintf(p, sizeof(p), "%s/staging/%064d.man", tmp, 1);
+	assert_false(exists(p));
+	snprintf(p, sizeof(p), "%s/staging/%s", tmp, "abc.man.tmp.XXXXXX");
+	assert_false(exists(p));
+	snprintf(p, sizeof(p), "%s/staging/%s", tmp, "README");
+	assert_true(exists(p));
+	unlink(p);
+
+	/* still acceptable and recent: kept by the periodic sweep */
+	d_staging_sweep(true);
+	assert_true(exists(man) && exists(part));
+	/* nobody advertises it and it was last written an hour ago: gone */
+	gettimeofday(&old[0], NULL);
+	old[0].tv_sec -= 3600;
+	old[1] = old[0];
+	assert_int_equal(utimes(man, old), 0);
+	assert_int_equal(utimes(part, old), 0);
+	advert(MAC2, &fw, 1);		/* a neighbour, advertising something else */
+	for (int j = 0; j < D_XFER_MAX; j++)
+		d_xfer_free(&D.xfers[j]);
+	d_staging_sweep(true);
+	assert_false(exists(man) || exists(part));
+
+	/* an object no longer acceptable (channel gone) goes at once */
+	memset(D.neigh, 0, sizeof(D.neigh));
+	n_sent = n_taken = 0;
+	fetch_part(&fw, 3);
+	staged_path(&fw, "man", man, sizeof(man));
+	d_staging_sweep(true);
+	assert_true(exists(man));
+	D.cfg.n_chans = 1;		/* only "site" */
+	d_staging_sweep(true);
+	assert_false(exists(man));
+	assert_staging_empty();
+	free_peer(&fw);
+	free_peer(&site);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fetch_and_serve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reject_unacceptable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_bad_hash_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staging_leftovers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,9 +22,15 @@
  * per window of blocks received) and counts one miss; only a neighbour that
  * sends nothing during MISS_MAX such rounds in a row, or a bad block, is
  * penalised (neigh.c).
- * Hash blocks live in RAM, data chunks in a staging file in staging_dir
- * (tmpfs): nothing is written to state_dir before the whole bundle is
- * verified; then store.c installs it once.
+ * Verified blocks are kept in RAM (hash blocks, to verify their children)
+ * and staged in staging_dir (tmpfs, staging.c): the data chunks and the
+ * hash blocks in <digest>.part, the manifest in <digest>.man. Nothing is
+ * written to state_dir before the whole bundle is verified; then store.c
+ * installs it once. A transfer that starts again (the helper was
+ * restarted, or it stalled and the object is advertised again) takes its
+ * manifest from staging and re-verifies the staged blocks instead of
+ * fetching them: "resumed N of M blocks" in the log, and the counts of
+ * resumed, fetched and received blocks when it completes.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -88,10 +94,8 @@ void d_xfer_free(struct d_xfer *x)
 {
 	if (!x->used)
 		return;
-	if (x->fd >= 0) {
+	if (x->fd >= 0)
 		close(x->fd);
-		unlink(x->path);
-	}
 	free(x->hash_area);
 	free(x->have);
 	free(x->req_at);
@@ -100,6 +104,18 @@ void d_xfer_free(struct d_xfer *x)
 	memset(x, 0, sizeof(*x));
 	x->fd = -1;
 	D.advert_dirty = true;
+}
+
+/* free @x and delete what it staged: the object is done with */
+static void xfer_discard(struct d_xfer *x)
+{
+	char hex[65];
+
+	if (x->used && x->state == D_X_BLOCKS) {
+		mu_hex(x->digest, 32, hex);
+		d_staging_remove(hex);
+	}
+	d_xfer_free(x);
 }
 
 static int src_find(struct d_xfer *x, uint32_t ifindex, const uint8_t mac[6])
@@ -155,6 +171,24 @@ static void ask_manifest(struct d_xfer *x)
 	x->mtries++;
 }
 
+static void take_manifest(struct d_xfer *x, const uint8_t *m, size_t mlen,
+			  const uint8_t digest[32], const uint8_t *peer);
+static void complete(struct d_xfer *x);
+
+/* The object was staged by an earlier run: take its manifest from there. */
+static bool resume_staged(struct d_xfer *x)
+{
+	struct mu_manifest m;
+	uint8_t mraw[MU_MANIFEST_MAX], dg[32];
+	size_t mlen;
+	int slot = (int)(x - D.xfers);
+
+	if (d_staging_find(x->key, &m, mraw, &mlen, dg))
+		return false;
+	take_manifest(x, mraw, mlen, dg, NULL);
+	return !D.xfers[slot].used || D.xfers[slot].state == D_X_BLOCKS;
+}
+
 void d_fetch_consider(uint32_t ifindex, const uint8_t mac[6],
 		      const struct mu_nl_entry *e, unsigned int n)
 {
@@ -202,9 +236,11 @@ void d_fetch_consider(uint32_t ifindex, const uint8_t mac[6],
 			d_dbg("%s %s advertised by %s: asking for the manifest",
 			      D.cfg.chans[c].name, ks, ms);
 		}
-		ask_manifest(x);
+		if (!resume_staged(x))
+			ask_manifest(x);
 		ensure_timer();
 	}
+	d_staging_sweep(false);
 }
 
 static void reject_xfer(struct d_xfer *x, const char *from, const char *why,
@@ -215,7 +251,7 @@ static void reject_xfer(struct d_xfer *x, const char *from, const char *why,
 	d_key_str(x->key, ks, sizeof(ks));
 	d_info("rejected %s %s from %s: %s", D.cfg.chans[x->chan].name, ks, from, why);
 	d_reject(x->key, ms);
-	d_xfer_free(x);
+	xfer_discard(x);
 }
 
 void d_fetch_manifest(const struct mu_nl_frame *f)
@@ -223,16 +259,13 @@ void d_fetch_manifest(const struct mu_nl_frame *f)
 	struct d_xfer *x;
 	const uint8_t *m;
 	size_t mlen;
-	uint8_t digest[32], id[4];
-	char err[MU_ERR_LEN], ms[20], v[MU_VERSION_STRLEN];
-	int c;
+	uint8_t digest[32];
 
 	if (f->body_len <= MESHUP_KEY_LEN)
 		return;
 	x = d_find_xfer(f->body);
 	if (!x || x->state != D_X_MANIFEST)
 		return;
-	mac_str(f->peer, ms);
 	m = f->body + MESHUP_KEY_LEN;
 	mlen = f->body_len - MESHUP_KEY_LEN;
 	if (mlen > MU_MANIFEST_MAX) {
@@ -244,22 +277,41 @@ void d_fetch_manifest(const struct mu_nl_frame *f)
 		d_penalize(f->peer, x->key, "manifest does not match the advertised digest");
 		return;
 	}
+	take_manifest(x, m, mlen, digest, f->peer);
+}
+
+/*
+ * The manifest of @x, matching its advertised digest prefix, from neighbour
+ * @peer or from staging (@peer NULL): validate it, accept it, stage it and
+ * re-verify what is staged.
+ */
+static void take_manifest(struct d_xfer *x, const uint8_t *m, size_t mlen,
+			  const uint8_t digest[32], const uint8_t *peer)
+{
+	char err[MU_ERR_LEN], v[MU_VERSION_STRLEN], from[20] = "staging";
+	uint8_t id[4];
+	int c;
+
+	if (peer)
+		mac_str(peer, from);
+
 	if (mu_manifest_parse(&x->m, m, mlen, NULL, err)) {
-		reject_xfer(x, ms, err, 600000);
+		reject_xfer(x, from, err, 600000);
 		return;
 	}
 	mu_manifest_channel_id(&x->m, id);
 	if (memcmp(id, x->key, 4) || x->m.version != d_key_version(x->key)) {
-		d_penalize(f->peer, x->key, "manifest does not match the advertised key");
+		if (peer)
+			d_penalize(peer, x->key, "manifest does not match the advertised key");
 		return;
 	}
 	c = d_check_manifest(&x->m, digest, err);
 	if (c < 0) {
-		reject_xfer(x, ms, err, 60000);
+		reject_xfer(x, from, err, 60000);
 		return;
 	}
 	if (mu_tree_init(&x->t, x->m.payload_size, err)) {
-		reject_xfer(x, ms, err, 600000);
+		reject_xfer(x, from, err, 600000);
 		return;
 	}
 	memcpy(x->mraw, m, mlen);
@@ -270,25 +322,27 @@ void d_fetch_manifest(const struct mu_nl_frame *f)
 	x->req_at = calloc(x->t.n_blocks, sizeof(uint32_t));
 	x->tries = calloc(x->t.n_blocks, 1);
 	x->req_src = calloc(x->t.n_blocks, 1);
-	{
-		char hex[65];
-
-		mu_hex(digest, 32, hex);
-		snprintf(x->path, sizeof(x->path), "%s/%s.part", D.cfg.staging_dir, hex);
-	}
-	x->fd = open(x->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (!x->hash_area || !x->have || !x->req_at || !x->tries || !x->req_src ||
-	    x->fd < 0) {
-		d_err("cannot start a transfer: out of memory or staging_dir unusable");
+	if (!x->hash_area || !x->have || !x->req_at || !x->tries || !x->req_src) {
+		d_err("cannot start a transfer: out of memory");
 		d_xfer_free(x);
 		return;
 	}
 	x->state = D_X_BLOCKS;
+	if (d_staging_open(x, err)) {
+		d_err("cannot start a transfer: staging_dir unusable: %s", err);
+		xfer_discard(x);
+		return;
+	}
 	x->last_progress = d_mono_ms();
 	D.advert_dirty = true;
-	d_info("accepted %s %s (digest %.16s) from %s: fetching %u blocks",
+	d_info("accepted %s %s (digest %.16s) from %s: fetching %u of %u blocks",
 	       x->m.name, mu_version_str(x->m.version, v),
-	       x->path + strlen(D.cfg.staging_dir) + 1, ms, x->t.n_blocks);
+	       x->path + strlen(D.cfg.staging_dir) + 1, from,
+	       x->t.n_blocks - x->n_have, x->t.n_blocks);
+	if (x->n_have == x->t.n_blocks) {
+		complete(x);
+		return;
+	}
 	d_fetch_tick();
 }
 
@@ -302,15 +356,22 @@ static void complete(struct d_xfer *x)
 	c = d_check_manifest(&x->m, x->digest, err);
 	if (c < 0) {
 		d_info("dropped %s %s after transfer: %s", D.cfg.chans[x->chan].name, ks, err);
+		xfer_discard(x);
+		return;
+	}
+	d_info("received %s %s in %llu ms: %u blocks resumed from staging, %u fetched, %u BLOCK frames received",
+	       D.cfg.chans[c].name, ks,
+	       (unsigned long long)(d_mono_ms() - x->started),
+	       x->resumed, x->fetched, x->rx);
+	x->hash_area = NULL;		/* the store takes it */
+	if (d_store_install(c, x->mraw, x->mlen, x->fd, 0, ha, err)) {
+		/* keep it staged; try again after a while */
+		d_err("cannot install %s %s: %s", D.cfg.chans[c].name, ks, err);
+		d_reject(x->key, 60000);
 		d_xfer_free(x);
 		return;
 	}
-	d_info("received %s %s in %llu ms", D.cfg.chans[c].name, ks,
-	       (unsigned long long)(d_mono_ms() - x->started));
-	x->hash_area = NULL;		/* the store takes it */
-	if (d_store_install(c, x->mraw, x->mlen, x->fd, 0, ha, err))
-		d_err("cannot install %s %s: %s", D.cfg.chans[c].name, ks, err);
-	d_xfer_free(x);
+	xfer_discard(x);
 }
 
 static void src_drop_block(struct d_xfer *x, uint32_t i)
@@ -341,6 +402,7 @@ void d_fetch_block(const struct mu_nl_frame *f)
 	x = d_find_xfer(f->body);
 	if (!x || x->state != D_X_BLOCKS)
 		return;
+	x->rx++;
 	i = mu_get_be32(f->body + 20);
 	data = f->body + 24;
 	len = f->body_len - 24;
@@ -367,16 +429,20 @@ void d_fetch_block(const struct mu_nl_frame *f)
 		d_penalize(f->peer, x->key, err);
 		return;
 	}
-	if (bi.is_hash) {
-		memcpy(x->hash_area + bi.off, data, len);
-	} else if (pwrite(x->fd, data, len, (off_t)bi.off) != (ssize_t)len) {
+	/* staged for a restart: hash blocks after the payload */
+	if (pwrite(x->fd, data, len,
+		   (off_t)(bi.is_hash ? x->t.payload_size + bi.off : bi.off)) !=
+	    (ssize_t)len) {
 		d_err("staging write failed: %m");
 		src_drop_block(x, i);
 		return;
 	}
+	if (bi.is_hash)
+		memcpy(x->hash_area + bi.off, data, len);
 	src_drop_block(x, i);
 	bit_set(x->have, i);
 	x->n_have++;
+	x->fetched++;
 	x->last_progress = d_mono_ms();
 	if (s >= 0) {
 		struct d_src *sr = &x->src[s];
@@ -492,6 +558,17 @@ void d_fetch_tick(void)
 
 		if (!x->used)
 			continue;
+		if (!D.registered) {
+			/* the module is gone (reloaded): nothing can arrive or
+			 * be sent; pause without blaming anyone, resume as is
+			 * once nlink.c registered again */
+			for (uint32_t i = 0; x->req_at && i < x->t.n_blocks; i++)
+				src_drop_block(x, i);
+			x->last_progress = now;
+			x->mreq_at = now;
+			any = true;
+			continue;
+		}
 		if (x->state == D_X_MANIFEST) {
 			if (now - x->mreq_at >= 1000) {
 				if (x->mtries >= MREQ_TRIES) {
@@ -512,7 +589,7 @@ void d_fetch_tick(void)
 			char ks[64];
 
 			d_key_str(x->key, ks, sizeof(ks));
-			d_warn("transfer of %s %s stalled at %u of %u blocks: dropped",
+			d_warn("transfer of %s %s stalled at %u of %u blocks: dropped (kept in staging)",
 			       D.cfg.chans[x->chan].name, ks, x->n_have, x->t.n_blocks);
 			d_xfer_free(x);
 			continue;
@@ -541,4 +618,5 @@ void d_fetch_tick(void)
 	}
 	if (any)
 		ensure_timer();
+	d_staging_sweep(false);
 }

@@ -6,6 +6,7 @@
  * state is one global struct d_daemon (D); each file owns one concern:
  *   store.c     bundles and state records in state_dir (atomic, recovery)
  *   fetch.c     transfer engine: manifests, windows of blocks, verification
+ *   staging.c   incomplete transfers in staging_dir: resume, bounds
  *   serve.c     answering REQUESTs (token bucket per neighbour)
  *   neigh.c     what neighbours advertise, penalties, mesh-time samples
  *   advert.c    what our beacons carry, mesh time refresh
@@ -35,6 +36,7 @@
 #define D_NEIGH_MAX	64
 #define D_PEN_MAX	64
 #define D_REJ_MAX	64
+#define D_STAGE_IDLE_MAX 4	/* staged objects kept with no transfer running */
 
 struct d_held {
 	bool used;
@@ -99,8 +101,11 @@ struct d_xfer {
 	uint32_t held;			/* contiguous verified from 0 */
 	uint32_t n_have;
 	uint32_t outstanding;
-	int fd;				/* staging file (data chunks) */
+	int fd;				/* staging file: payload, then hash area */
 	char path[4200];
+	uint32_t resumed;		/* blocks re-verified from staging */
+	uint32_t fetched;		/* blocks received and verified */
+	uint32_t rx;			/* BLOCK frames received (any) */
 	int nsrc;
 	struct d_src src[D_XFER_SRC_MAX];
 };
@@ -211,7 +216,24 @@ void d_fetch_manifest(const struct mu_nl_frame *f);
 void d_fetch_block(const struct mu_nl_frame *f);
 void d_fetch_tick(void);
 struct d_xfer *d_find_xfer(const uint8_t key[MESHUP_KEY_LEN]);
+/* release a transfer's memory; what it staged stays for a restart */
 void d_xfer_free(struct d_xfer *x);
+
+/* staging.c */
+/* at start: remove staged leftovers broken on their face */
+int d_staging_init(char *err);
+/* every 10 s at most (@force: now): drop staged objects nobody wants */
+void d_staging_sweep(bool force);
+/* the staged, digest-checked manifest of @key: 0, or -1 if none */
+int d_staging_find(const uint8_t key[MESHUP_KEY_LEN], struct mu_manifest *m,
+		   uint8_t *mraw, size_t *mlen, uint8_t digest[32]);
+/*
+ * d_staging_open() - stage @x (manifest parsed, tree, hash_area and have
+ * allocated): write <hex>.man, open <hex>.part and re-verify every block
+ * it already holds (x->have, n_have, held, resumed).
+ */
+int d_staging_open(struct d_xfer *x, char *err);
+void d_staging_remove(const char *hex);
 
 /* serve.c */
 void d_serve_request(const struct mu_nl_frame *f);

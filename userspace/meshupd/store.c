@@ -54,24 +54,8 @@ int d_store_init(char *err)
 	if (mkdir_p(D.cfg.staging_dir, 0700))
 		return mu_errf(err, "staging_dir %s: %s", D.cfg.staging_dir,
 			       strerror(errno));
-	/* incomplete transfers of an earlier run are not resumed */
-	{
-		DIR *d = opendir(D.cfg.staging_dir);
-		struct dirent *de;
-
-		while (d && (de = readdir(d))) {
-			const char *dot = strrchr(de->d_name, '.');
-			char p[PATH_MAX];
-
-			if (!dot || strcmp(dot, ".part"))
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", D.cfg.staging_dir, de->d_name);
-			unlink(p);
-		}
-		if (d)
-			closedir(d);
-	}
-	return 0;
+	/* incomplete transfers of an earlier run are resumed (staging.c) */
+	return d_staging_init(err);
 }
 
 static void path_of(char *buf, size_t len, const char *hex, const char *ext)
