@@ -120,6 +120,7 @@ static json_object *do_status(void)
 			json_object_object_add(t, "blocks", json_object_new_int64(x->n_have));
 			json_object_object_add(t, "of", json_object_new_int64(x->t.n_blocks));
 			json_object_object_add(t, "contiguous", json_object_new_int64(x->held));
+			json_object_object_add(t, "resumed", json_object_new_int64(x->resumed));
 			json_object_object_add(t, "outstanding", json_object_new_int64(x->outstanding));
 			json_object_object_add(t, "elapsed_ms", json_object_new_int64((int64_t)(mono - x->started)));
 			for (int s = 0; s < x->nsrc; s++) {
