@@ -10,12 +10,12 @@
 # kselftest binaries in $MESHUP_BUILD/selftests/, every tests/mesh/[0-9]*.sh, then
 # rmmod, a kmemleak scan (debug) and the dmesg check.  Every result line goes
 # to results.txt in the result directory ("ok - NAME", "not ok - NAME"),
-# prefixed with the kernel name; progress.txt names the test that is running
+# prefixed with the lane name (MESHUP_LANE, else the kernel); progress.txt names the test that is running
 # (so the host can name it if the kernel panics); done.txt is the marker that
 # the run finished.  The mesh script contract is in Documentation/testing.rst.
 set -u
 results=$1
-K=$MESHUP_KERNEL
+K=${MESHUP_LANE:-$MESHUP_KERNEL}
 res=$results/results.txt
 cd "$MESHUP_TOP" || exit 1
 touch "$res"

@@ -15,6 +15,9 @@
 #   MESHUP_TESTS_debug, MESHUP_TESTS_stock
 #                                 the same for one kernel (overrides
 #                                 MESHUP_TESTS there)
+#   MESHUP_TESTS_debug_faults     units of a second debug guest run beside
+#                                 the first (by default the fault scripts
+#                                 mesh/3[2-9]*; empty: no second guest)
 #   V=1                           stream the guest consoles to stderr
 #   MESHUP_CACHE                  cache dir (default ~/.cache/meshup)
 #   MESHUP_GUEST_TIMEOUT          host-side limit per guest boot, s (default:
@@ -36,7 +39,9 @@ set -u
 cd "$MESHUP_TOP" || exit 2
 if [ -z "${MESHUP_TESTS:-}" ]; then
 	if [ -z "${MESHUP_TESTS_debug+set}" ]; then
-		MESHUP_TESTS_debug='kunit selftest/* mesh/1*.sh mesh/20*.sh mesh/3*.sh'
+		# two lanes on the debug kernel: the fault scripts in their own guest
+		MESHUP_TESTS_debug='kunit selftest/* mesh/1*.sh mesh/20*.sh mesh/30*.sh mesh/31*.sh'
+		MESHUP_TESTS_debug_faults='mesh/3[2-9]*.sh'
 		case " ${MESHUP_KERNELS:-debug stock} " in
 		*" debug "*)
 			echo "ok - debug: long propagation scripts (mesh/2[1-9]*, mesh/4*) # SKIP run on the stock kernel only (MESHUP_TESTS_debug='*' runs them here too)" ;;
@@ -142,15 +147,15 @@ guest_limit() {
 
 # ---- one guest; after a kernel crash the guest is booted again and goes on
 # with the units not yet run (the crashed one is reported "not ok").
-boot_guest() { # kernel bzImage boot-number -> qemu's status
-	local k=$1 bz=$2 nb=$3 res=$OUT/$1 limit cmdline con
+boot_guest() { # lane kernel bzImage boot-number -> qemu's status
+	local L=$1 k=$2 bz=$3 nb=$4 res=$OUT/$1 limit cmdline con
 	con=$res/console.log
 	[ "$nb" -gt 1 ] && con=$res/console-$nb.log
 	cmdline="console=ttyS0 loglevel=7 printk.devkmsg=on panic_on_warn=1 oops=panic panic=-1"
 	cmdline+=" sysrq_always_enabled rdinit=/init meshup_results=$res"
 	[ "$k" = debug ] && cmdline+=" kmemleak=on"
 	limit=${MESHUP_GUEST_TIMEOUT:-$(guest_limit)}
-	log "booting $k ($bz), limit ${limit}s, console in ${con#"$MESHUP_TOP"/}"
+	log "booting $L ($bz), limit ${limit}s, console in ${con#"$MESHUP_TOP"/}"
 	timeout -k 10 "$limit" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
 		-nodefaults -display none -no-reboot -serial stdio -monitor none \
 		-kernel "$bz" -initrd "$res/initramfs.cpio" -append "$cmdline" \
@@ -162,8 +167,8 @@ boot_guest() { # kernel bzImage boot-number -> qemu's status
 	return "${PIPESTATUS[0]}"
 }
 
-run_guest() { # kernel bzImage ko moddir
-	local k=$1 bz=$2 ko=$3 moddir=$4 res=$OUT/$1 t rc nb=0 skip="" unit why con
+run_guest() { # lane kernel bzImage ko moddir
+	local L=$1 k=$2 bz=$3 ko=$4 moddir=$5 res=$OUT/$1 t rc nb=0 skip="" unit why con
 	rm -rf "$res"
 	mkdir -p "$res"
 	if [ "$k" = debug ] && [ -f "$kdir_debug/modules.builtin.modinfo" ]; then
@@ -171,7 +176,7 @@ run_guest() { # kernel bzImage ko moddir
 			sed -nE 's|^[^.]+\.file=(.*)$|kernel/\1.ko|p' | sort -u >"$res/modules.builtin"
 	fi
 	if ! make_initramfs "$k" "$( [ "$k" = stock ] && echo "$stock_dir")" "$res/initramfs.cpio"; then
-		notok "$k: initramfs"
+		notok "$L: initramfs"
 		return
 	fi
 	: >"$res/results.txt"
@@ -183,14 +188,15 @@ run_guest() { # kernel bzImage ko moddir
 			printf 'MESHUP_BUILD=%q\n' "$MESHUP_TOP/build"
 			printf 'MESHUP_KO=%q\n' "$ko"
 			printf 'MESHUP_KERNEL=%q\n' "$k"
-			local sel=MESHUP_TESTS_$k
+			printf 'MESHUP_LANE=%q\n' "$L"
+			local sel=MESHUP_TESTS_${L//-/_}
 			printf 'MESHUP_TESTS=%q\n' "${!sel:-${MESHUP_TESTS:-}}"
 			printf 'MESHUP_SKIP=%q\n' "$skip"
 			printf 'MESHUP_MODDIR=%q\n' "$moddir"
-			printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_TESTS MESHUP_SKIP\n'
+			printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_LANE MESHUP_TESTS MESHUP_SKIP\n'
 		} >"$res/guest.env"
 		rm -f "$res/progress.txt" "$res/done.txt"
-		boot_guest "$k" "$bz" "$nb"
+		boot_guest "$L" "$k" "$bz" "$nb"
 		rc=$?
 		con=$res/console.log
 		[ "$nb" -gt 1 ] && con=$res/console-$nb.log
@@ -202,7 +208,7 @@ run_guest() { # kernel bzImage ko moddir
 			"$con" 2>/dev/null | sed -E 's/^\[[^]]*\] ?//' | head -c 140)
 		[ -n "$why" ] || why="no result marker"
 		[ "$rc" = 124 ] && why="host timeout"
-		echo "not ok - $k: $unit: the guest died ($why; see ${con#"$MESHUP_TOP"/})" >>"$res/results.txt"
+		echo "not ok - $L: $unit: the guest died ($why; see ${con#"$MESHUP_TOP"/})" >>"$res/results.txt"
 		tail -n 40 "$con" >&2
 		# Nothing to go on with if the module or the boot itself dies, or
 		# after too many crashes.
@@ -210,24 +216,28 @@ run_guest() { # kernel bzImage ko moddir
 		[ "$nb" -ge "${MESHUP_MAX_BOOTS:-20}" ] && break
 		skip="$skip $(cat "$res/units.done" 2>/dev/null | tr '\n' ' ') $unit"
 	done
-	timing "guest $k ($nb boot(s))" $(($(now) - t))
+	timing "guest $L ($nb boot(s))" $(($(now) - t))
 	grep -E '^(not )?ok - ' "$res/results.txt"
 	if [ -f "$res/done.txt" ] && [ "$nb" = 1 ]; then
-		ok "$k: guest ran to the end"
+		ok "$L: guest ran to the end"
 	elif [ -f "$res/done.txt" ]; then
-		notok "$k: guest ran to the end ($((nb - 1)) crash(es), $nb boots)"
+		notok "$L: guest ran to the end ($((nb - 1)) crash(es), $nb boots)"
 	else
-		notok "$k: guest ran to the end (gave up after $nb boot(s); the units after $unit did not run)"
+		notok "$L: guest ran to the end (gave up after $nb boot(s); the units after $unit did not run)"
 	fi
-	[ -f "$res/timings.txt" ] && sed "s/^# /  $k /" "$res/timings.txt" >>"$TIMINGS"
+	[ -f "$res/timings.txt" ] && sed "s/^# /  $L /" "$res/timings.txt" >>"$TIMINGS"
 }
 
-# One lane per kernel: its kernel (build or cache), its module, its guest.
-# The lanes run side by side (each guest is one TCG process; on two or more
-# host cores this nearly halves the suite); each lane's result lines go to
-# its own file and are printed in kernel order at the end.
-run_lane() { # kernel
-	local k=$1 t bz kbuild moddir ko
+# Lanes: each is a guest of one kernel with its own selection of units
+# (MESHUP_TESTS_<lane>, "-" as "_"), its own module build and result
+# directory build/qemu/<lane>/; a lane's name is its kernel, or its kernel
+# and "-" and a suffix.  The lanes run side by side (each guest is one TCG
+# process; on two host cores this nearly halves the suite); each lane's
+# result lines go to its own file and are printed in lane order at the end.
+# The power-cut test (tests/qemu/powercut.sh, debug kernel, many boots)
+# runs at the end of the stock lane, or alone when there is none.
+run_lane() { # lane
+	local L=$1 k=${1%%-*} t bz kbuild moddir ko
 	case $k in
 	debug)
 		t=$(now)
@@ -255,21 +265,51 @@ run_lane() { # kernel
 		;;
 	esac
 	t=$(now)
-	if ko=$(build_module "$k" "$kbuild"); then
-		ok "$k: module build"
+	if ko=$(build_module "$L" "$kbuild"); then
+		ok "$L: module build"
 	else
-		notok "$k: module build (see build/kmod-$k/build.log)"
-		ko=$MESHUP_TOP/build/kmod-$k/meshup.ko
+		notok "$L: module build (see build/kmod-$L/build.log)"
+		ko=$MESHUP_TOP/build/kmod-$L/meshup.ko
 	fi
-	timing "module build $k" $(($(now) - t))
-	run_guest "$k" "$bz" "$ko" "$moddir"
+	timing "module build $L" $(($(now) - t))
+	run_guest "$L" "$k" "$bz" "$ko" "$moddir"
+}
+
+# powercut runs unless a unit selection leaves it out
+want_powercut() {
+	local g sel="${MESHUP_TESTS:-powercut}"
+	[[ " $KERNELS " == *" debug "* ]] || return 1
+	for g in $sel; do
+		# shellcheck disable=SC2053
+		[[ powercut == $g ]] && return 0
+	done
+	return 1
+}
+run_powercut() {
+	local t
+	t=$(now)
+	bash "$QEMU_DIR/powercut.sh"
+	timing "powercut" $(($(now) - t))
 }
 
 kdir_debug= stock_dir=
-lanes=()
+lanes=() names=()
 for k in $KERNELS; do
-	run_lane "$k" >"$OUT/lane-$k.out" &
-	lanes+=("$k:$!")
+	names+=("$k")
+	# a second debug lane when it has units of its own
+	[ "$k" = debug ] && [ -n "${MESHUP_TESTS_debug_faults:-}" ] && names+=(debug-faults)
+done
+pc_lane=
+if want_powercut; then
+	pc_lane=${names[-1]}
+	[[ " ${names[*]} " == *" stock "* ]] && pc_lane=stock
+fi
+for L in "${names[@]}"; do
+	{
+		run_lane "$L"
+		[ "$L" = "$pc_lane" ] && run_powercut
+	} >"$OUT/lane-$L.out" &
+	lanes+=("$L:$!")
 done
 for l in "${lanes[@]}"; do
 	wait "${l#*:}"
