@@ -25,6 +25,7 @@ NSP="mu$$-"
 NODES=()
 FAILS=0
 LINKS=0
+LINK_PAIRS=()	# "A B" for each link, in the order made
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
@@ -98,6 +99,7 @@ EOF
 link() {
 	local a=$1 b=$2 i=$LINKS
 	LINKS=$((LINKS + 1))
+	LINK_PAIRS+=("$a $b")
 	ip link add "mua$$x$i" type veth peer name "mub$$x$i" || return 1
 	ip link set "mua$$x$i" netns "$NSP$a" name "to-$b"
 	ip link set "mub$$x$i" netns "$NSP$b" name "to-$a"
@@ -246,4 +248,69 @@ lag_notes() {
 	awk -v c="$1" -v v="$2" -v r="$3" -v t0="$4" -v l="$5" '
 		$2 == c && $3 == v && $4 == r { s = s sprintf(" %s %+d", $1, ($5 - t0) * 1000) }
 		END { print "# " l ":" s " (ms)" }' "$W/hooks.log"
+}
+
+# digest_of B.mub: the bundle's full digest (hex), as the state files name it
+digest_of() {
+	"$MESHUPCTL" inspect "$1" 2>/dev/null | awk '$1 == "digest:" { print $2 }'
+}
+
+# payload_exact NODE PAYLOAD B.mub: NODE stores B.mub's payload byte for byte
+payload_exact() {
+	cmp -s "$2" "$W/$1/state/$(digest_of "$3").payload"
+}
+
+# ms_between T0_MS T1_S: T1 (Unix seconds, may have decimals) - T0 (ms), in ms
+ms_between() {
+	awk -v a="$2" -v b="$1" 'BEGIN { printf "%d", a * 1000 - b }'
+}
+
+# netem_set A B ARGS...: replace the root qdisc of A's end of the A-B link
+# with netem ARGS (one direction; "netem_del A B" removes it)
+netem_set() {
+	local a=$1 b=$2
+	shift 2
+	ip netns exec "$NSP$a" tc qdisc replace dev "to-$b" root netem "$@"
+}
+netem_del() {
+	ip netns exec "$NSP$1" tc qdisc del dev "to-$2" root 2>/dev/null
+	return 0
+}
+
+# netem_links ARGS...: netem ARGS on every link made so far, both directions
+netem_links() {
+	local p a b rc=0
+	for p in "${LINK_PAIRS[@]}"; do
+		a=${p% *}
+		b=${p#* }
+		netem_set "$a" "$b" "${@}" || rc=1
+		netem_set "$b" "$a" "${@}" || rc=1
+	done
+	return $rc
+}
+
+# cut A B / heal A B: the A-B link drops every frame both ways (netem loss
+# 100%: the interfaces stay up, neighbours just fall silent) / carries again
+cut() { netem_set "$1" "$2" loss 100% && netem_set "$2" "$1" loss 100%; }
+heal() { netem_del "$1" "$2"; netem_del "$2" "$1"; }
+
+# spread NODE B.mub CHANNEL VERSION DEADLINE: inject at NODE, wait until every
+# node ran its activate hook for VERSION; sets SPREAD_MS (inject to the last
+# hook, ms) and returns 0, or returns 1 after DEADLINE seconds
+spread() {
+	local t0
+	SPREAD_MS=
+	t0=$(now_ms)
+	inject "$1" "$2" >/dev/null || return 1
+	wait_for "$5" hooked_all "$3" "$4" activate || return 1
+	SPREAD_MS=$(ms_between "$t0" "$(last_hook_time "$3" "$4" activate)")
+}
+
+# netem_stats: "sent N dropped M" summed over every netem qdisc of the nodes
+netem_stats() {
+	local n
+	for n in "${NODES[@]}"; do
+		ip netns exec "$NSP$n" tc -s qdisc show 2>/dev/null
+	done | awk '/qdisc netem/ { on = 1; next } /qdisc/ { on = 0 }
+		on && /Sent/ { s += $4; d += $7 + 0 } END { printf "sent %d dropped %d", s, d }'
 }
