@@ -22,10 +22,11 @@
 
 A="a b c"
 B="d e f"
-for n in a b c d e f; do node_add "$n" clock=unsynced; done
-link a b; link b c; link c d; link d e; link e f
+check "6 nodes" nodes_add a b c d e f -- clock=unsynced
+check "5 links" links "a b" "b c" "c d" "d e" "e f"
 for n in "${NODES[@]}"; do node_start "$n"; done
 check "daemons answer" wait_up "${NODES[@]}"
+note "setup: $SECONDS s"
 
 # side_is SIDE WHAT VERSION: every node of SIDE has WHAT (active, newest) = V
 side_is() {
@@ -51,7 +52,7 @@ hook_times() {
 rel_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+d", (a - b) * 1000 }'; }
 
 # ---- converge on 1.0.0
-mkpayload "$W/p1" 20000
+mkpayload "$W/p1" 12000
 sign "$W/s1.mub" site 1.0.0 "$W/p1"
 inject a "$W/s1.mub" >/dev/null
 check "1.0.0 active everywhere" wait_for 300 hooked_all site 1.0.0 activate
@@ -59,10 +60,10 @@ check "1.0.0 active everywhere" wait_for 300 hooked_all site 1.0.0 activate
 # ---- 1: split; 2.0.0 due during the split, on side A only
 cut c d
 split_at=$(date +%s)
-start=$((split_at + 45))
-mkpayload "$W/p2" 20000
+start=$((split_at + 60))
+mkpayload "$W/p2" 12000
 sign "$W/s2.mub" site 2.0.0 "$W/p2" --start "$start"
-check "split; inject 2.0.0 (start in 45 s) at a" eval 'inject a "$W/s2.mub" >/dev/null'
+check "split; inject 2.0.0 (start in 60 s) at a" eval 'inject a "$W/s2.mub" >/dev/null'
 check "side A stages 2.0.0 before its start" wait_for $((start - $(date +%s) - 3)) side_is "$A" newest 2.0.0
 check "side A: no 2.0.0 hook before start_time" eval '[ "$(date +%s)" -lt "$start" ] && no_hook "$A" 2.0.0'
 check "c: 1.0.0 still active, 2.0.0 newest, both held" eval '[ "$(active c site)" = 1.0.0 ] && [ "$(held c site)" = 2 ]'
@@ -95,10 +96,12 @@ only_one() { local n; for n in "${NODES[@]}"; do [ "$(held "$n" site)" = 1 ] || 
 check "1.0.0 deleted everywhere (2.0.0 is newest, active and fallback)" wait_for 30 only_one
 check "f: 2.0.0 payload byte-exact" payload_exact f "$W/p2" "$W/s2.mub"
 
+note "part 1 done: $SECONDS s"
+
 # ---- 2: split; a different newer version on each side
 cut c d
-mkpayload "$W/p3" 20000
-mkpayload "$W/p31" 20000
+mkpayload "$W/p3" 12000
+mkpayload "$W/p31" 12000
 sign "$W/s3.mub" site 3.0.0 "$W/p3"
 sign "$W/s31.mub" site 3.1.0 "$W/p31"
 check "split; inject 3.0.0 at a" eval 'inject a "$W/s3.mub" >/dev/null'
@@ -121,13 +124,15 @@ check "each node ran the 3.1.0 hook exactly once" exactly_once site 3.1.0 activa
 check "side B never ran 3.0.0" no_hook "$B" 3.0.0
 check "a: 3.1.0 payload byte-exact" payload_exact a "$W/p31" "$W/s31.mub"
 
+note "part 2 done: $SECONDS s"
+
 # ---- 3: split; an experimental bundle that expires during the split
 cut c d
-end=$(($(date +%s) + 40))
-mkpayload "$W/p4" 20000
+end=$(($(date +%s) + 60))
+mkpayload "$W/p4" 12000
 sign "$W/s4.mub" site 4.0.0 "$W/p4" --end "$end"
-check "split; inject experimental 4.0.0 (end in 40 s) at a" eval 'inject a "$W/s4.mub" >/dev/null'
-check "side A activates 4.0.0" wait_for 35 side_hooked "$A" 4.0.0 activate
+check "split; inject experimental 4.0.0 (end in 60 s) at a" eval 'inject a "$W/s4.mub" >/dev/null'
+check "side A activates 4.0.0" wait_for 55 side_hooked "$A" 4.0.0 activate
 check "side A reverts to 3.1.0 after end_time" wait_for 120 side_hooked "$A" 3.1.0 revert
 read -r first last <<<"$(hook_times "$A" 3.1.0 revert)"
 check "side A: no revert before end_time" awk -v f="$first" -v s="$end" 'BEGIN { exit !(f >= s) }'
@@ -147,4 +152,5 @@ check "3.1.0 still active everywhere" all_active site 3.1.0
 check "side B ran no hook for 4.0.0 and no revert" eval 'no_hook "$B" 4.0.0 && ! grep -qE "^(d|e|f) site .* revert " "$W/hooks.log"'
 check "side A: 4.0.0 activated once, reverted once" eval '[ "$(for n in $A; do hooks $n site 4.0.0 activate; hooks $n site 3.1.0 revert; done | sort -u)" = 1 ]'
 check "side B: 3.1.0 hook still exactly once" exactly_once site 3.1.0 activate
+note "part 3 done: $SECONDS s"
 finish
