@@ -25,6 +25,7 @@ NSP="mu$$-"
 NODES=()
 FAILS=0
 LINKS=0
+LINK_PAIRS=()	# "A B" for each link, in the order made
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
@@ -38,12 +39,17 @@ now_ms() { date +%s%3N; }
 
 cleanup() {
 	local n
+	# signal every daemon first so they exit side by side, then reap each
+	for n in "${NODES[@]}"; do
+		[ -f "$W/$n/pid" ] && kill "$(cat "$W/$n/pid")" 2>/dev/null
+	done
 	for n in "${NODES[@]}"; do
 		node_stop "$n" 2>/dev/null
 	done
+	# one ip process for all (processes start slowly in the guest)
 	for n in "${NODES[@]}"; do
-		ip netns del "$NSP$n" 2>/dev/null
-	done
+		echo "netns del $NSP$n"
+	done | ip -force -batch - 2>/dev/null
 	if [ "${KEEP:-0}" = 1 ] || [ "$FAILS" -gt 0 ]; then
 		# keep the daemon logs in the test log for diagnosis
 		for n in "${NODES[@]}"; do
@@ -94,10 +100,60 @@ EOF
 	NODES+=("$n")
 }
 
+# nodes_add NAME... [-- CONFIG LINE...]: node_add for many nodes with the
+# same [meshupd] lines, in three processes in all instead of six per node
+# (a process start costs about a second on the debug kernel). Their
+# loopback is brought up by "links", not here.
+nodes_add() {
+	local names=() conf=() n d k1 k2 dirs=() hooks=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do names+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	conf=("$@")
+	for n in "${names[@]}"; do dirs+=("$W/$n/keys" "$W/$n/hooks"); done
+	mkdir -p "${dirs[@]}" || return 1
+	k1=$(<"$VEC/test-key.pub.pem")
+	k2=$(<"$VEC/test-key2.pub.pem")
+	for n in "${names[@]}"; do
+		d=$W/$n
+		printf '%s\n' "$k1" >"$d/keys/test-key.pub.pem"
+		printf '%s\n' "$k2" >"$d/keys/test-key2.pub.pem"
+		_node_hook "$n" >"$d/hooks/hook"
+		hooks+=("$d/hooks/hook")
+		_node_conf "$n" "${conf[@]}" >"$d/meshupd.conf"
+		echo "netns add $NSP$n"
+	done >"$W/netns.batch"
+	chmod 755 "${hooks[@]}" || return 1
+	ip -batch "$W/netns.batch" || return 1
+	NODES+=("${names[@]}")
+}
+
+# _node_hook NAME / _node_conf NAME [lines...]: the hook script and config
+# file of a node made by nodes_add, on stdout (shell builtins only)
+_node_hook() {
+	local n=$1 d=$W/$1
+	printf '%s\n' '#!/bin/sh' \
+		"line=\"$n \$MESHUP_CHANNEL \$MESHUP_VERSION \$MESHUP_REASON \$(date +%s.%N) \$MESHUP_PAYLOAD\"" \
+		"echo \"\$line\" >>\"$d/hook.log\"" \
+		"echo \"\$line\" >>\"$W/hooks.log\"" \
+		'[ -f "$MESHUP_PAYLOAD" ] || exit 3' \
+		'exit ${HOOK_EXIT:-0}'
+}
+_node_conf() {
+	local n=$1 d=$W/$1 l
+	shift
+	printf '%s\n' "[meshupd]" "state_dir = $d/state" "staging_dir = $d/staging" \
+		"keys_dir = $d/keys" "control_socket = $d/sock"
+	for l in "$@"; do echo "$l"; done
+	echo
+	printf '[channel site]\nhook = %s\nmax_size = 1M\n\n' "$d/hooks/hook"
+	printf '[channel fw]\nhook = %s\nmax_size = 1M\n' "$d/hooks/hook"
+}
+
 # link A B: a veth pair between two nodes
 link() {
 	local a=$1 b=$2 i=$LINKS
 	LINKS=$((LINKS + 1))
+	LINK_PAIRS+=("$a $b")
 	ip link add "mua$$x$i" type veth peer name "mub$$x$i" || return 1
 	ip link set "mua$$x$i" netns "$NSP$a" name "to-$b"
 	ip link set "mub$$x$i" netns "$NSP$b" name "to-$a"
@@ -105,12 +161,38 @@ link() {
 	ip -n "$NSP$b" link set "to-$a" up
 }
 
+# links "A B" "C D"...: the same as "link A B; link C D; ...", in one ip
+# process for all the pairs and one per node to bring its ends up
+links() {
+	local p a b n f=$W/links.batch
+	: >"$f"
+	for n in "${NODES[@]}"; do echo "link set lo up" >"$W/$n/up.batch"; done
+	for p in "$@"; do
+		a=${p% *}
+		b=${p#* }
+		LINKS=$((LINKS + 1))
+		LINK_PAIRS+=("$p")
+		echo "link add to-$b netns $NSP$a type veth peer name to-$a netns $NSP$b" >>"$f"
+		echo "link set to-$b up" >>"$W/$a/up.batch"
+		echo "link set to-$a up" >>"$W/$b/up.batch"
+	done
+	ip -batch "$f" || return 1
+	for n in "${NODES[@]}"; do
+		ip -n "$NSP$n" -batch "$W/$n/up.batch" || return 1
+	done
+}
+
 # node_start NAME [ENV=VALUE...]: start its meshupd (foreground, logging)
 node_start() {
 	local n=$1
 	shift
-	ip netns exec "$NSP$n" env "$@" "$MESHUPD" -f -v -c "$W/$n/meshupd.conf" \
-		>>"$W/$n/meshupd.log" 2>&1 &
+	if [ $# -gt 0 ]; then
+		ip netns exec "$NSP$n" env "$@" "$MESHUPD" -f -v -c "$W/$n/meshupd.conf" \
+			>>"$W/$n/meshupd.log" 2>&1 &
+	else	# one process start less (they are slow in the guest)
+		ip netns exec "$NSP$n" "$MESHUPD" -f -v -c "$W/$n/meshupd.conf" \
+			>>"$W/$n/meshupd.log" 2>&1 &
+	fi
 	echo $! >"$W/$n/pid"
 }
 
@@ -155,11 +237,12 @@ newest() { q "$1" "v(ch('$2').get('newest'))"; }
 fallback() { q "$1" "v(ch('$2').get('fallback'))"; }
 held() { q "$1" "ch('$2').get('held', 0)"; }
 
-# wait_sock NODE...: until each control socket answers (30 s)
+# wait_up NODE...: until each control socket answers (30 s). The socket is
+# a path, reachable from any namespace: no "ip netns exec" needed.
 wait_up() {
 	local n
 	for n in "$@"; do
-		wait_for 30 ctl "$n" status >/dev/null || return 1
+		wait_for 30 "$MESHUPCTL" status --socket "$W/$n/sock" >/dev/null || return 1
 	done
 }
 
@@ -173,12 +256,27 @@ wait_for() {
 	done
 }
 
-# all_active CHANNEL VERSION: every node has VERSION active on CHANNEL
+# all_active CHANNEL VERSION: every node has VERSION active on CHANNEL (its
+# daemon's status says so; one python for all the nodes)
 all_active() {
 	local n
 	for n in "${NODES[@]}"; do
-		[ "$(active "$n" "$1")" = "$2" ] || return 1
-	done
+		"$MESHUPCTL" status --json --socket "$W/$n/sock" 2>/dev/null | tr -d '\n'
+		echo
+	done | "$PY" -c '
+import json, sys
+want_ch, want_v, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+seen = 0
+for line in sys.stdin:
+    seen += 1
+    try:
+        s = json.loads(line)
+    except ValueError:
+        sys.exit(1)
+    a = [c.get("active") for c in s["channels"] if c["name"] == want_ch]
+    if not a or not a[0] or a[0]["version"] != want_v:
+        sys.exit(1)
+sys.exit(seen != n)' "$1" "$2" "${#NODES[@]}"
 }
 
 # hooks NODE CHANNEL VERSION REASON: number of hook runs recorded
@@ -210,10 +308,11 @@ finish() {
 # hooked_all CHANNEL VERSION REASON: every node ran its hook for it (cheap:
 # reads the shared hook log, no daemon round trip)
 hooked_all() {
-	local n
-	for n in "${NODES[@]}"; do
-		grep -q "^$n $1 $2 $3 " "$W/hooks.log" 2>/dev/null || return 1
-	done
+	[ -f "$W/hooks.log" ] || return 1
+	printf '%s\n' "${NODES[@]}" | awk -v c="$1" -v v="$2" -v r="$3" '
+		NR == FNR { want[$1] = 1; next }
+		$2 == c && $3 == v && $4 == r { ran[$1] = 1 }
+		END { for (n in want) if (!(n in ran)) exit 1 }' - "$W/hooks.log"
 }
 
 # last_hook_time CHANNEL VERSION REASON: latest hook time (s.ns) over nodes
@@ -226,11 +325,20 @@ first_hook_time() {
 
 # exactly_once CHANNEL VERSION REASON: each node ran the hook exactly once
 exactly_once() {
-	local n c
-	for n in "${NODES[@]}"; do
-		c=$(hooks "$n" "$1" "$2" "$3")
-		[ "$c" = 1 ] || { echo "# $n ran the hook $c times for $1 $2 $3" >&2; return 1; }
-	done
+	local hl=$W/hooks.log
+	[ -f "$hl" ] || hl=/dev/null
+	printf '%s\n' "${NODES[@]}" | awk -v c="$1" -v v="$2" -v r="$3" '
+		NR == FNR { want[$1] = 1; next }
+		$2 == c && $3 == v && $4 == r { ran[$1]++ }
+		END {
+			bad = 0
+			for (n in want)
+				if (ran[n] != 1) {
+					printf "# %s ran the hook %d times for %s %s %s\n", n, ran[n], c, v, r > "/dev/stderr"
+					bad = 1
+				}
+			exit bad
+		}' - "$hl"
 }
 
 # eq WANT cmd...: the command prints exactly WANT
@@ -246,4 +354,77 @@ lag_notes() {
 	awk -v c="$1" -v v="$2" -v r="$3" -v t0="$4" -v l="$5" '
 		$2 == c && $3 == v && $4 == r { s = s sprintf(" %s %+d", $1, ($5 - t0) * 1000) }
 		END { print "# " l ":" s " (ms)" }' "$W/hooks.log"
+}
+
+# digest_of B.mub: the bundle's full digest (hex), as the state files name it
+digest_of() {
+	"$MESHUPCTL" inspect "$1" 2>/dev/null | awk '$1 == "digest:" { print $2 }'
+}
+
+# payload_exact NODE PAYLOAD B.mub: NODE stores B.mub's payload byte for byte
+payload_exact() {
+	cmp -s "$2" "$W/$1/state/$(digest_of "$3").payload"
+}
+
+# ms_between T0_MS T1_S: T1 (Unix seconds, may have decimals) - T0 (ms), in ms
+ms_between() {
+	awk -v a="$2" -v b="$1" 'BEGIN { printf "%d", a * 1000 - b }'
+}
+
+# netem_set A B ARGS...: replace the root qdisc of A's end of the A-B link
+# with netem ARGS (one direction; "netem_del A B" removes it)
+netem_set() {
+	local a=$1 b=$2
+	shift 2
+	ip netns exec "$NSP$a" tc qdisc replace dev "to-$b" root netem "$@"
+}
+netem_del() {
+	ip netns exec "$NSP$1" tc qdisc del dev "to-$2" root 2>/dev/null
+	return 0
+}
+
+# netem_links ARGS...: netem ARGS on every link made so far, both directions
+# (one tc process per node: processes are slow to start in the guest)
+netem_links() {
+	local p a b n rc=0
+	for n in "${NODES[@]}"; do : >"$W/$n/tc.batch"; done
+	for p in "${LINK_PAIRS[@]}"; do
+		a=${p% *}
+		b=${p#* }
+		echo "qdisc replace dev to-$b root netem $*" >>"$W/$a/tc.batch"
+		echo "qdisc replace dev to-$a root netem $*" >>"$W/$b/tc.batch"
+	done
+	for n in "${NODES[@]}"; do
+		[ -s "$W/$n/tc.batch" ] || continue
+		tc -n "$NSP$n" -batch "$W/$n/tc.batch" || rc=1
+	done
+	return $rc
+}
+
+# cut A B / heal A B: the A-B link drops every frame both ways (netem loss
+# 100%: the interfaces stay up, neighbours just fall silent) / carries again
+cut() { netem_set "$1" "$2" loss 100% && netem_set "$2" "$1" loss 100%; }
+heal() { netem_del "$1" "$2"; netem_del "$2" "$1"; }
+
+# spread NODE B.mub CHANNEL VERSION DEADLINE: inject at NODE, wait until every
+# node ran its activate hook for VERSION; sets SPREAD_MS (inject to the last
+# hook, ms) and returns 0, or returns 1 after DEADLINE seconds
+spread() {
+	local t0
+	SPREAD_MS=
+	t0=$(now_ms)
+	inject "$1" "$2" >/dev/null || return 1
+	wait_for "$5" hooked_all "$3" "$4" activate || return 1
+	SPREAD_MS=$(ms_between "$t0" "$(last_hook_time "$3" "$4" activate)")
+}
+
+# netem_stats [NODE...]: "sent N dropped M" summed over the netem qdiscs of
+# the nodes named (default: all)
+netem_stats() {
+	local n
+	[ $# -gt 0 ] || set -- "${NODES[@]}"
+	for n in "$@"; do
+		ip netns exec "$NSP$n" tc -s qdisc show 2>/dev/null
+	done | awk '/qdisc netem/ { on = 1; next } /qdisc/ { on = 0 }
+		on && /Sent/ { s += $4; d += $7 + 0 } END { printf "sent %d dropped %d", s, d }'
 }
