@@ -448,6 +448,7 @@ void d_fetch_block(const struct mu_nl_frame *f)
 		struct d_src *sr = &x->src[s];
 
 		sr->misses = 0;
+		sr->last_rx = (uint32_t)(x->last_progress - x->started) + 1;
 		if (sr->win && sr->win < WIN_SRC && ++sr->acked >= sr->win) {
 			sr->win++;
 			sr->acked = 0;
@@ -468,6 +469,26 @@ void d_fetch_block(const struct mu_nl_frame *f)
 static uint32_t timeout_ms(uint8_t tries)
 {
 	return 400u << (tries > 5 ? 4 : (tries ? tries - 1 : 0));
+}
+
+/*
+ * How long block @i, asked at x->req_at[i], may stay unanswered. A source
+ * that went quiet gets the doubling timeout above; but when the source has
+ * sent blocks well after this one was asked (LATE_MS: far more than a
+ * reordering delay), this block was lost on the way, and waiting seconds
+ * for it only holds a window slot: it is asked again after LOSS_MS.
+ */
+#define LATE_MS	200u
+#define LOSS_MS	400u
+static uint32_t block_timeout(const struct d_xfer *x, uint32_t i)
+{
+	uint32_t to = timeout_ms(x->tries[i]);
+	uint8_t si = x->req_src[i];
+
+	if (si < x->nsrc && x->src[si].last_rx > x->req_at[i] + LATE_MS &&
+	    to > LOSS_MS)
+		to = LOSS_MS;
+	return to;
 }
 
 static bool eligible(struct d_xfer *x, uint32_t i, const struct d_src *s)
@@ -602,7 +623,7 @@ void d_fetch_tick(void)
 				uint8_t si;
 
 				if (!x->req_at[i] ||
-				    rel - x->req_at[i] < timeout_ms(x->tries[i]))
+				    rel - x->req_at[i] < block_timeout(x, i))
 					continue;
 				si = x->req_src[i];
 				src_drop_block(x, i);
