@@ -35,7 +35,7 @@ UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 .PHONY: all userspace module deps check demo bench fuzz clean unit
 all: userspace module
 
-userspace: $(O)/meshupctl $(O)/meshupd
+userspace: $(O)/meshupctl $(O)/meshupd $(O)/tests/mu-evil
 
 $(O)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -59,6 +59,11 @@ $(O)/tests/%: tests/unit/%.c $(filter-out %/main.o,$(D_OBJ)) $(LIB) $(HDRS)
 		$(filter-out %/main.o,$(D_OBJ)) $(LIB) $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
 unit: $(UNIT_BIN)
+
+# The malicious neighbour of tests/mesh/33-malicious.sh (raw frames).
+$(O)/tests/mu-evil: tests/tools/mu-evil.c include/uapi/linux/meshup.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS) $(LDFLAGS)
 
 # The module, built in place against Debian's 6.1 headers.
 module:

@@ -3,8 +3,23 @@
  * meshup: the neighbour table and per-sender REQUEST rate limits.
  *
  * Both tables are bounded, keyed by (ifindex, MAC), kept in LRU order and
- * protected by meshup_net.neigh_lock.  When a table is full the least
- * recently heard entry makes room.  A delayed work ages both.
+ * protected by meshup_net.neigh_lock.  A delayed work ages both.
+ *
+ * Floods from random source MACs must not push real neighbours out nor
+ * reach the helper at the flood's rate, so:
+ *
+ *  - a BEACON from an unknown sender creates an entry only while the
+ *    namespace's admission bucket (MESHUP_ADMIT_RATE per second,
+ *    MESHUP_ADMIT_BURST deep) has a token; otherwise it is dropped as
+ *    rate-limited;
+ *  - a neighbour heard once is on probation; at most 1/16 of the table
+ *    (MESHUP_PROBATION_DIV) is on probation: beyond that, or when the table
+ *    is full, the least recently heard one on probation makes room (only if
+ *    there is none does the least recently heard neighbour), so a flood
+ *    churns a few entries and leaves real neighbours in place;
+ *  - REQUESTs of senders that are not in the neighbour table share one
+ *    token bucket (req_rate, req_burst) instead of getting one each; known
+ *    neighbours keep their own.
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
@@ -23,6 +38,10 @@
 /* Most token buckets kept per namespace. */
 #define MESHUP_RL_MAX		1024
 #define MESHUP_GC_PERIOD	HZ
+/* New neighbours admitted per second and in a burst, per namespace. */
+#define MESHUP_ADMIT_RATE	10
+#define MESHUP_ADMIT_BURST	32
+#define MESHUP_PROBATION_DIV	16
 
 /**
  * struct meshup_rl - the REQUEST token bucket of one sender
@@ -106,10 +125,25 @@ static void meshup_neigh_del(struct meshup_net *mn, struct meshup_neigh *n,
 	hash_del(&n->hnode);
 	list_del(&n->lru);
 	mn->neigh_count--;
+	if (n->beacons < 2)
+		mn->probation--;
 	msg = meshup_nl_neigh_lost_msg(mn, n->ifindex, n->addr, GFP_ATOMIC);
 	if (msg)
 		__skb_queue_tail(events, msg);
 	kfree(n);
+}
+
+/* The entry to evict from a full table: the oldest on probation, else the
+ * oldest.  The caller holds mn->neigh_lock and the table is not empty.
+ */
+static struct meshup_neigh *meshup_neigh_victim(struct meshup_net *mn)
+{
+	struct meshup_neigh *n;
+
+	list_for_each_entry(n, &mn->neigh_lru, lru)
+		if (n->beacons < 2)
+			return n;
+	return list_first_entry(&mn->neigh_lru, struct meshup_neigh, lru);
 }
 
 static void meshup_send_events(struct meshup_net *mn,
@@ -129,11 +163,13 @@ static void meshup_send_events(struct meshup_net *mn,
  * @b: the beacon body, validated
  *
  * Context: softirq, RCU read side.
- * Return: true if the sender is new or its content (clock quality or
- *	entries) changed, so the beacon must go to the helper.
+ * Return: 1 if the sender is new or its content (clock quality or
+ *	entries) changed, so the beacon must go to the helper; 0 if not;
+ *	-EBUSY if the sender is unknown and no new neighbour may be admitted
+ *	now (the beacon is dropped).
  */
-bool meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
-			 const u8 *src, const struct meshup_beacon *b)
+int meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
+			const u8 *src, const struct meshup_beacon *b)
 {
 	size_t elen = b->count * sizeof(b->entries[0]);
 	u64 mesh_time = get_unaligned_be64(&b->mesh_time_ms);
@@ -142,6 +178,7 @@ bool meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
 	bool consistent, fresh = false, changed = false;
 	struct meshup_neigh *n;
 	struct sk_buff *msg;
+	int ret = 0;
 	u32 limit;
 
 	adv = rcu_dereference(mn->advert);
@@ -154,11 +191,15 @@ bool meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
 		goto out;
 	n = meshup_neigh_find(mn, ifc->ifindex, src);
 	if (!n) {
+		if (!meshup_tb_take(&mn->admit_tb, ktime_get_ns(),
+				    MESHUP_ADMIT_RATE, MESHUP_ADMIT_BURST)) {
+			ret = -EBUSY;
+			goto out;
+		}
 		limit = max_t(u32, READ_ONCE(mn->params.neigh_max), 1);
-		while (mn->neigh_count >= limit)
-			meshup_neigh_del(mn, list_first_entry(&mn->neigh_lru,
-							      struct meshup_neigh,
-							      lru), &events);
+		while (mn->neigh_count >= limit ||
+		       mn->probation >= max_t(u32, limit / MESHUP_PROBATION_DIV, 1))
+			meshup_neigh_del(mn, meshup_neigh_victim(mn), &events);
 		n = kzalloc(sizeof(*n), GFP_ATOMIC);
 		if (!n)
 			goto out;
@@ -168,6 +209,7 @@ bool meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
 			 meshup_addr_hash(n->ifindex, n->addr));
 		list_add_tail(&n->lru, &mn->neigh_lru);
 		mn->neigh_count++;
+		mn->probation++;
 		fresh = true;
 	} else {
 		changed = n->quality != b->clock_quality ||
@@ -176,6 +218,10 @@ bool meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
 		list_move_tail(&n->lru, &mn->neigh_lru);
 	}
 	n->heard = jiffies;
+	if (n->beacons == 1)
+		mn->probation--;	/* heard again: confirmed */
+	if (n->beacons < U32_MAX)
+		n->beacons++;
 	n->mesh_time = mesh_time;
 	n->offset_ms = mesh_time ? (s64)mesh_time -
 				   ktime_to_ms(ktime_get_real()) : 0;
@@ -194,10 +240,11 @@ bool meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
 		if (msg)
 			__skb_queue_tail(&events, msg);
 	}
+	ret = fresh || changed;
 out:
 	spin_unlock_bh(&mn->neigh_lock);
 	meshup_send_events(mn, &events);
-	return fresh || changed;
+	return ret;
 }
 
 /**
@@ -205,6 +252,9 @@ out:
  * @mn: the namespace state
  * @ifindex: interface it arrived on
  * @src: the sender's MAC
+ *
+ * A sender that is not in the neighbour table is charged to the bucket all
+ * such senders share.
  *
  * Return: false if the sender exceeded its rate.
  */
@@ -218,6 +268,10 @@ bool meshup_neigh_request_ok(struct meshup_net *mn, int ifindex,
 	bool ok = true;
 
 	spin_lock_bh(&mn->neigh_lock);
+	if (!meshup_neigh_find(mn, ifindex, src)) {
+		ok = meshup_tb_take(&mn->stranger_tb, now, rate, burst);
+		goto out;
+	}
 	hash_for_each_possible(mn->rl_hash, rl, hnode,
 			       meshup_addr_hash(ifindex, src))
 		if (rl->ifindex == ifindex && ether_addr_equal(rl->addr, src))
@@ -290,6 +344,7 @@ void meshup_neigh_flush(struct meshup_net *mn)
 		kfree(rl);
 	}
 	mn->neigh_count = 0;
+	mn->probation = 0;
 	mn->rl_count = 0;
 	spin_unlock_bh(&mn->neigh_lock);
 }

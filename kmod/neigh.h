@@ -22,6 +22,7 @@ struct meshup_iface;
  * @ifindex: interface it is heard on
  * @addr: its MAC
  * @heard: jiffies of its last beacon
+ * @beacons: beacons heard from it, saturating; 1 means on probation
  * @mesh_time: mesh time of its last beacon
  * @offset_ms: @mesh_time minus our real-time clock at reception
  * @quality: clock quality of its last beacon
@@ -35,6 +36,7 @@ struct meshup_neigh {
 	int ifindex;
 	u8 addr[ETH_ALEN];
 	unsigned long heard;
+	u32 beacons;
 	u64 mesh_time;
 	s64 offset_ms;
 	u8 quality;
@@ -43,19 +45,9 @@ struct meshup_neigh {
 	struct meshup_beacon_entry entries[MESHUP_BEACON_MAX_ENTRIES];
 };
 
-/**
- * struct meshup_tb - a token bucket, in nanoseconds of credit
- * @tokens: credit, at most burst * NSEC_PER_SEC / rate
- * @last: time of the last update, ns
- */
-struct meshup_tb {
-	u64 tokens;
-	u64 last;
-};
-
 bool meshup_tb_take(struct meshup_tb *tb, u64 now, u32 rate, u32 burst);
-bool meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
-			 const u8 *src, const struct meshup_beacon *b);
+int meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
+			const u8 *src, const struct meshup_beacon *b);
 bool meshup_neigh_request_ok(struct meshup_net *mn, int ifindex,
 			     const u8 *src);
 void meshup_neigh_flush_iface(struct meshup_net *mn, int ifindex);

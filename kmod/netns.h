@@ -62,6 +62,16 @@ struct meshup_advert {
 	struct meshup_beacon_entry entries[MESHUP_BEACON_MAX_ENTRIES];
 };
 
+/**
+ * struct meshup_tb - a token bucket, in nanoseconds of credit
+ * @tokens: credit, at most burst * NSEC_PER_SEC / rate
+ * @last: time of the last update, ns
+ */
+struct meshup_tb {
+	u64 tokens;
+	u64 last;
+};
+
 #define MESHUP_NEIGH_HASH_BITS	8
 #define MESHUP_RL_HASH_BITS	6
 
@@ -76,9 +86,12 @@ struct meshup_advert {
  * @neigh_hash: neighbours by (ifindex, MAC)
  * @neigh_lru: neighbours, least recently heard first
  * @neigh_count: neighbours in the table
+ * @probation: neighbours in the table heard only once
  * @rl_hash: REQUEST token buckets by (ifindex, MAC)
  * @rl_lru: token buckets, least recently used first
  * @rl_count: token buckets in the table
+ * @admit_tb: admission of new neighbours (BEACONs of unknown senders)
+ * @stranger_tb: REQUESTs of senders not in the neighbour table, all together
  * @gc_work: ages neighbours and token buckets
  */
 struct meshup_net {
@@ -91,9 +104,12 @@ struct meshup_net {
 	DECLARE_HASHTABLE(neigh_hash, MESHUP_NEIGH_HASH_BITS);
 	struct list_head neigh_lru;
 	unsigned int neigh_count;
+	unsigned int probation;
 	DECLARE_HASHTABLE(rl_hash, MESHUP_RL_HASH_BITS);
 	struct list_head rl_lru;
 	unsigned int rl_count;
+	struct meshup_tb admit_tb;
+	struct meshup_tb stranger_tb;
 	struct delayed_work gc_work;
 };
 

@@ -6,8 +6,9 @@
  * unshared, its common header pulled and checked, its padding trimmed, and
  * the whole frame validated by meshup_validate() before anything looks at
  * it.  Then it goes to its type's handler: BEACONs feed the neighbour table
- * and Trickle (and reach the helper when new or changed), REQUESTs pass the
- * sender's token bucket, and REQUEST, MANIFEST and BLOCK are unicast to the
+ * and Trickle (and reach the helper when new or changed; unknown senders
+ * only at the neighbour admission rate), REQUESTs pass the sender's token
+ * bucket, and REQUEST, MANIFEST and BLOCK are unicast to the
  * helper.  Every drop is counted by reason on the interface.
  */
 #include <linux/etherdevice.h>
@@ -42,10 +43,14 @@ meshup_rx_beacon(struct meshup_iface *ifc, struct sk_buff *skb,
 		 const struct meshup_frame_info *fi, const u8 *src)
 {
 	const u8 *body = skb->data + sizeof(struct meshup_hdr);
+	int ret;
 
+	ret = meshup_neigh_beacon(ifc->mn, ifc, src,
+				  (const struct meshup_beacon *)body);
+	if (ret < 0)
+		return MESHUP_DROP_RATE_LIMITED;	/* not admitted */
 	meshup_iface_stat(ifc, MESHUP_STAT_A_RX_BEACON);
-	if (meshup_neigh_beacon(ifc->mn, ifc, src,
-				(const struct meshup_beacon *)body))
+	if (ret)
 		meshup_rx_deliver(ifc, src, fi, body);
 	return MESHUP_DROP_NONE;
 }

@@ -6,6 +6,21 @@
  * advert, bad block: ignored for a doubling time, 2 s .. 10 min) and objects
  * whose manifest was judged unacceptable (not asked again for a while).
  * All tables are fixed-size; the oldest entry is replaced when full.
+ *
+ * What an advert may start: entries for objects already being fetched go
+ * to the transfer engine (one more source) if the neighbour is trusted (see
+ * below) or the transfer has no source left that is not penalised: random
+ * MACs claiming to hold everything would otherwise soak up windows of
+ * requests that nobody answers. A new transfer costs
+ * one of the few transfer slots, so a neighbour may start at most one per
+ * channel at a time (its best acceptable candidate: an evil neighbour
+ * advertising sixteen versions that do not exist holds one slot, not all
+ * of them). And only a trusted neighbour may start one whenever it likes:
+ * known for NEIGH_TRUST_MS, under no penalty, and advertising at least one
+ * object we hold or fetch with a verified manifest (honest neighbours hold
+ * what we hold). The others (random MACs of a flood, a neighbour caught
+ * lying) start one only while no other untrusted neighbour's transfer
+ * waits for its manifest: together they hold at most one slot.
  */
 #include <string.h>
 
@@ -13,6 +28,29 @@
 #include "log.h"
 
 #define NEIGH_FORGET_MS	(30 * 60 * 1000)
+#define NEIGH_TRUST_MS	3000
+
+/* When each entry of D.neigh was created (monotonic ms), by index. */
+static uint64_t born[D_NEIGH_MAX];
+
+/* Which neighbour's advert started each transfer, by index in D.xfers
+ * (valid while that slot still holds the same key).
+ */
+static struct {
+	uint8_t key[MESHUP_KEY_LEN];
+	uint32_t ifindex;
+	uint8_t mac[6];
+} starter[D_XFER_MAX];
+
+/* The neighbour that started @x, or NULL if unknown or gone. */
+static const struct d_neigh *starter_of(const struct d_xfer *x)
+{
+	int i = (int)(x - D.xfers);
+
+	if (memcmp(starter[i].key, x->key, MESHUP_KEY_LEN))
+		return NULL;
+	return d_neigh_get(starter[i].ifindex, starter[i].mac, false);
+}
 
 struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create)
 {
@@ -40,7 +78,152 @@ struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create)
 	free_e->ifindex = ifindex;
 	memcpy(free_e->mac, mac, 6);
 	free_e->seen = d_mono_ms();
+	born[free_e - D.neigh] = free_e->seen;
 	return free_e;
+}
+
+/* @a ranks above @b: (version, digest prefix) greater. */
+static bool key_above(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t va = d_key_version(a), vb = d_key_version(b);
+
+	return va != vb ? va > vb : memcmp(a + 12, b + 12, 8) > 0;
+}
+
+/* Could @key start a new transfer from @mac at all? */
+static bool candidate(const uint8_t mac[6], const uint8_t *key)
+{
+	struct d_bref b[D_HELD_MAX];
+	int idx[D_HELD_MAX], c = d_chan_index_by_id(key), nb;
+
+	if (c < 0 || d_key_version(key) == 0 || d_find_held(key) ||
+	    d_penalized(mac, key) || d_rejected(key))
+		return false;
+	nb = d_chan_brefs(&D.chans[c], b, idx);
+	return d_maybe_acceptable(b, nb, d_key_version(key), key + 12);
+}
+
+/* Has @mac a penalty running, for any object? */
+static bool under_penalty(const uint8_t mac[6])
+{
+	uint64_t now = d_mono_ms();
+
+	for (int i = 0; i < D_PEN_MAX; i++)
+		if (D.pen[i].used && D.pen[i].until > now &&
+		    !memcmp(D.pen[i].mac, mac, 6))
+			return true;
+	return false;
+}
+
+static bool trusted(const struct d_neigh *nb)
+{
+	if (d_mono_ms() - born[nb - D.neigh] < NEIGH_TRUST_MS ||
+	    under_penalty(nb->mac))
+		return false;
+	for (unsigned int k = 0; k < nb->n; k++) {
+		const struct d_xfer *x;
+
+		if (d_key_version(nb->e[k].key) == 0)
+			continue;
+		if (d_find_held(nb->e[k].key))
+			return true;
+		x = d_find_xfer(nb->e[k].key);
+		if (x && x->state == D_X_BLOCKS)
+			return true;
+	}
+	return false;
+}
+
+/* A transfer waiting for its manifest, started by an untrusted (or
+ * forgotten) neighbour.
+ */
+static bool untrusted_pending(void)
+{
+	for (int i = 0; i < D_XFER_MAX; i++) {
+		const struct d_xfer *x = &D.xfers[i];
+		const struct d_neigh *nb;
+
+		if (!x->used || x->state != D_X_MANIFEST)
+			continue;
+		nb = starter_of(x);
+		if (!nb || !trusted(nb))
+			return true;
+	}
+	return false;
+}
+
+/* Is @nb one of @x's sources already (its blocks_held may change)? */
+static bool src_of(const struct d_xfer *x, const struct d_neigh *nb)
+{
+	for (int i = 0; i < x->nsrc; i++)
+		if (x->src[i].ifindex == nb->ifindex && !memcmp(x->src[i].mac, nb->mac, 6))
+			return true;
+	return false;
+}
+
+/* Has transfer @x no source that is not penalised? */
+static bool orphan(const struct d_xfer *x)
+{
+	for (int i = 0; i < x->nsrc; i++)
+		if (!d_penalized(x->src[i].mac, x->key))
+			return false;
+	return true;
+}
+
+/* Hand @nb's advert to the transfer engine, filtered (see the top). */
+static void consider(const struct d_neigh *nb, const struct mu_nl_entry *e,
+		     unsigned int n)
+{
+	struct mu_nl_entry pass[MESHUP_BEACON_MAX_ENTRIES];
+	int best[MESHUP_BEACON_MAX_ENTRIES], nbest = 0;
+	bool trust = trusted(nb), may_start = trust || !untrusted_pending();
+	unsigned int np = 0;
+
+	for (unsigned int k = 0; k < n; k++) {
+		const struct d_xfer *x = d_find_xfer(e[k].key);
+		int j;
+
+		if (x) {
+			if (trust || src_of(x, nb) || orphan(x))
+				pass[np++] = e[k];
+			continue;
+		}
+		if (!may_start || !candidate(nb->mac, e[k].key))
+			continue;
+		for (j = 0; j < nbest; j++)
+			if (!memcmp(e[best[j]].key, e[k].key, 4))
+				break;
+		if (j == nbest)
+			best[nbest++] = (int)k;
+		else if (key_above(e[k].key, e[best[j]].key))
+			best[j] = (int)k;
+	}
+	d_fetch_consider(nb->ifindex, nb->mac, pass, np);
+	for (int j = 0; j < nbest; j++) {
+		const uint8_t *key = e[best[j]].key;
+		bool busy = false;
+		struct d_xfer *x;
+
+		/* one transfer per channel waiting for its manifest from
+		 * this neighbour */
+		for (int i = 0; i < D_XFER_MAX; i++) {
+			x = &D.xfers[i];
+			if (x->used && x->state == D_X_MANIFEST &&
+			    !memcmp(x->key, key, 4) && starter_of(x) == nb)
+				busy = true;
+		}
+		if (busy || (!trust && untrusted_pending()))
+			continue;
+		d_fetch_consider(nb->ifindex, nb->mac, &e[best[j]], 1);
+		x = d_find_xfer(key);
+		if (x) {
+			int i = (int)(x - D.xfers);
+
+			memcpy(starter[i].key, key, MESHUP_KEY_LEN);
+			starter[i].ifindex = nb->ifindex;
+			memcpy(starter[i].mac, nb->mac, 6);
+		}
+	}
 }
 
 void d_neigh_update(uint32_t ifindex, const uint8_t mac[6], bool has_off,
@@ -57,7 +240,7 @@ void d_neigh_update(uint32_t ifindex, const uint8_t mac[6], bool has_off,
 		n = MESHUP_BEACON_MAX_ENTRIES;
 	nb->n = n;
 	memcpy(nb->e, e, n * sizeof(*e));
-	d_fetch_consider(ifindex, mac, e, n);
+	consider(nb, e, n);
 }
 
 void d_neigh_expire(void)

@@ -4,7 +4,11 @@
  * bundles and for transfers in progress (cut-through). Each neighbour has a
  * token bucket (SERVE_RATE blocks per second, SERVE_BURST deep); blocks
  * beyond it are not sent (the requester asks again later). A send the
- * module cannot queue ends the answer the same way.
+ * module cannot queue ends the answer the same way. Requesters we have not
+ * heard a BEACON from (not in the neighbour table: a REQUEST flood from
+ * random MACs) share one small bucket and get no table entry, so they can
+ * neither push real neighbours out nor make us send more than
+ * STRANGER_RATE blocks per second in all.
  */
 #include <string.h>
 
@@ -13,23 +17,41 @@
 
 #define SERVE_RATE	2000.0	/* blocks per second per neighbour */
 #define SERVE_BURST	256.0
+#define STRANGER_RATE	50.0	/* blocks per second, all strangers together */
+#define STRANGER_BURST	64.0
 
-static bool take_token(struct d_neigh *nb)
+struct bucket {
+	double tokens;
+	uint64_t at;
+};
+
+static struct bucket strangers;
+
+static bool bucket_take(double *tokens, uint64_t *at, double rate, double burst)
 {
 	uint64_t now = d_mono_ms();
 
-	if (!nb->tok_at) {
-		nb->tokens = SERVE_BURST;
+	if (!*at) {
+		*tokens = burst;
 	} else {
-		nb->tokens += (double)(now - nb->tok_at) * SERVE_RATE / 1000.0;
-		if (nb->tokens > SERVE_BURST)
-			nb->tokens = SERVE_BURST;
+		*tokens += (double)(now - *at) * rate / 1000.0;
+		if (*tokens > burst)
+			*tokens = burst;
 	}
-	nb->tok_at = now;
-	if (nb->tokens < 1.0)
+	*at = now;
+	if (*tokens < 1.0)
 		return false;
-	nb->tokens -= 1.0;
+	*tokens -= 1.0;
 	return true;
+}
+
+/* One block's worth from @nb's bucket, or from the strangers' if NULL. */
+static bool take_token(struct d_neigh *nb)
+{
+	if (!nb)
+		return bucket_take(&strangers.tokens, &strangers.at,
+				   STRANGER_RATE, STRANGER_BURST);
+	return bucket_take(&nb->tokens, &nb->tok_at, SERVE_RATE, SERVE_BURST);
 }
 
 /* Block @i of a held bundle or a transfer, if verified. */
@@ -63,7 +85,7 @@ void d_serve_request(const struct mu_nl_frame *f)
 
 	if (f->body_len < 36)
 		return;
-	nb = d_neigh_get(f->ifindex, f->peer, true);
+	nb = d_neigh_get(f->ifindex, f->peer, false);
 	memcpy(out, b, MESHUP_KEY_LEN);
 	if (b[20] == MESHUP_REQ_MANIFEST) {
 		const uint8_t *m = NULL;
