@@ -84,8 +84,9 @@ def alf_ph(): return num("alfred_t") / num("alfred_hops")
 
 row("1 latency, 4 KiB over a %s-hop line, s/hop" % V.get("lat_hops", "20"),
     lambda: "%.2f s/hop (%.1f s)" % (lat_ph(), num("lat_t")),
-    (lambda: "alfred/batman-adv %.2f s/hop (%.1f s over %d hops, warm; cold start %s s)" % (
-        alf_ph(), num("alfred_t"), num("alfred_hops"), V.get("alfred_cold_t", "-"))) if num("alfred_t") else
+    (lambda: "alfred/batman-adv %.2f s/hop (%.1f s over %d hops, warm%s)" % (
+        alf_ph(), num("alfred_t"), num("alfred_hops"),
+        "; cold start %s s" % V["alfred_cold_t"] if "alfred_cold_t" in V else "")) if num("alfred_t") else
     "alfred: " + why("alfred_t"),
     (lambda: "%.2f against warm alfred%s" % (lat_ph() / alf_ph(), (
         ", %.3f against cold" % (num("lat_t") / num("alfred_cold_t"))) if num("alfred_cold_t") else ""))
@@ -196,6 +197,13 @@ for fig, m, b, ratio, goal, ok in rows:
 print()
 for p, t in CRASH.items():
     print("crash in part %s: %s" % (p, t))
+PARTS = [p for p in ("baselines", "latency", "link", "cut", "upkeep", "scale") if "time_" + p in V]
+TIMES = ", ".join("%s %s s (%s in the guest)" % (p, V["time_" + p], V.get("guest_" + p, "?"))
+                  for p in PARTS)
+LOAD = "host load average (1/5/15 min) %s at the start, %s at the end" % (
+    V.get("load_start", "?"), V.get("load_end", "?"))
+print("bench: per part (boot included): %s" % TIMES)
+print("bench: %s" % LOAD)
 print("bench: total %s s (%s)" % (V.get("time_total", "?"), V.get("bench_scale", "full")))
 
 # ---- wave plot
@@ -216,7 +224,7 @@ if series:
                       "'%s' using 1:3 with points pt 7 title '%s (hop of each)'" % (p, n, p, n)
                       for p, n in series)
     gp = ("set terminal png size 900,500\nset output '%s'\nset xlabel 'seconds after inject'\n"
-          "set ylabel 'nodes complete / hop distance'\nset key left top\nset grid\n"
+          "set ylabel 'nodes complete / hop distance'\nset key below\nset grid\n"
           "set title 'Propagation wave, 8 MiB over a 10-hop line'\nplot %s\n" % (png, plots))
     try:
         subprocess.run(["gnuplot"], input=gp.encode(), check=True)
@@ -231,8 +239,9 @@ doc = os.path.join(TOP, "Documentation", "performance.rst")
 head_path = os.path.join(TOP, "bench", "performance-head.rst")
 text = open(head_path).read()
 text += "\nResults of the last run\n=======================\n\n"
-text += "Run of %s on %s; the whole run took %s s.\n\n" % (
-    V.get("bench_date", "?"), V.get("bench_host", "?"), V.get("time_total", "?"))
+text += "Run of %s on %s; the whole run took %s s (%.1f min).  Per part, boot included: %s; %s.\n\n" % (
+    V.get("bench_date", "?"), V.get("bench_host", "?"), V.get("time_total", "?"),
+    (num("time_total") or 0) / 60, TIMES, LOAD)
 
 
 def cell(s):

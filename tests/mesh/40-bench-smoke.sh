@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 300
+# timeout: 600
 #
 # Smoke test of the benchmark (make bench): every part of bench/guest.sh
 # at BENCH_SCALE=small (4-node lines, 256 KiB, 3 s of upkeep on 3 nodes, a 2x2 grid;
@@ -28,8 +28,8 @@ fi
 : >"$R/results.txt"
 for p in baselines latency link cut upkeep scale; do
 	start=$(date +%s)
-	limit=60
-	[ $p = upkeep ] && limit=100
+	limit=120
+	[ $p = upkeep ] && limit=150
 	BENCH_SCALE=small VM_RES=$R MUPARAMS=$R/muparams timeout -k 5 $limit \
 		bash "$TOP/bench/guest.sh" "$p" >"$R/$p.log" 2>&1 </dev/null
 	rc=$?
