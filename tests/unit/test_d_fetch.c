@@ -344,6 +344,35 @@ static void test_bad_peers(void **state)
 	free_peer(&pb);
 }
 
+/* One offence, one step: more of it while the penalty runs does not grow
+ * the back-off; a new offence after it ran out doubles it. */
+static void test_penalty_steps(void **state)
+{
+	uint8_t key[MESHUP_KEY_LEN] = { 1, 2, 3 };
+	struct d_pen *p = NULL;
+
+	(void)state;
+	d_penalize(MAC1, key, "junk block");
+	d_penalize(MAC1, key, "junk block");
+	d_penalize(MAC1, key, "junk block");
+	assert_true(d_penalized(MAC1, key));
+	assert_false(d_penalized(MAC2, key));
+	for (int i = 0; i < D_PEN_MAX; i++)
+		if (D.pen[i].used && !memcmp(D.pen[i].mac, MAC1, 6))
+			p = &D.pen[i];
+	assert_non_null(p);
+	assert_int_equal(p->backoff_ms, 2000);
+	p->until = 0;			/* it ran out */
+	assert_false(d_penalized(MAC1, key));
+	d_penalize(MAC1, key, "junk block");
+	assert_int_equal(p->backoff_ms, 4000);
+	for (int i = 0; i < 12; i++) {
+		p->until = 0;
+		d_penalize(MAC1, key, "junk block");
+	}
+	assert_int_equal(p->backoff_ms, 600000);	/* at most 10 min */
+}
+
 static void test_reject_unacceptable(void **state)
 {
 	struct peer_bundle pb;
@@ -639,6 +668,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resume_bad_hash_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staging_leftovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_penalty_steps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

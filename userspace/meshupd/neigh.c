@@ -268,6 +268,9 @@ bool d_penalized(const uint8_t mac[6], const uint8_t key[MESHUP_KEY_LEN])
 	return p && d_mono_ms() < p->until;
 }
 
+/* back-off of a penalty: 2 s, doubling per new offence, at most 10 min */
+#define PEN_MAX_MS	600000u
+
 void d_penalize(const uint8_t mac[6], const uint8_t key[MESHUP_KEY_LEN],
 		const char *why)
 {
@@ -294,8 +297,13 @@ void d_penalize(const uint8_t mac[6], const uint8_t key[MESHUP_KEY_LEN],
 		memcpy(p->mac, mac, 6);
 		memcpy(p->key, key, MESHUP_KEY_LEN);
 		p->backoff_ms = 2000;
-	} else if (p->backoff_ms < 600000) {
-		p->backoff_ms *= 2;
+	} else if (p->until > now) {
+		/* more of the same offence while its penalty runs (the rest
+		 * of a window of junk blocks): one offence, one step */
+		return;
+	} else {
+		p->backoff_ms = p->backoff_ms < PEN_MAX_MS / 2 ?
+				p->backoff_ms * 2 : PEN_MAX_MS;
 	}
 	p->until = now + p->backoff_ms;
 	d_key_str(key, ks, sizeof(ks));
