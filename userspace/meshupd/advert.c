@@ -134,16 +134,30 @@ void d_advert_refresh(bool force_entries)
 
 struct dump_buf {
 	int n;
+	int n_known;			/* nb[0..n_known) are in D.neigh */
 	struct mu_nl_neigh nb[D_NEIGH_MAX];
 };
 
-/* Collect only: the request socket is busy with the dump. */
+/*
+ * Collect only: the request socket is busy with the dump. The module's
+ * table is larger than ours; when it holds more neighbours than we can,
+ * those we already know are kept first (a flood of strangers must not push
+ * them out), then the first strangers in the module's order.
+ */
 static int dump_cb(const struct mu_nl_neigh *nb, void *arg)
 {
 	struct dump_buf *d = arg;
+	bool known = d_neigh_get(nb->ifindex, nb->peer, false);
 
-	if (d->n < D_NEIGH_MAX)
+	if (known) {
+		if (d->n < D_NEIGH_MAX)
+			d->nb[d->n++] = d->nb[d->n_known];
+		else if (d->n_known == D_NEIGH_MAX)
+			return 0;
+		d->nb[d->n_known++] = *nb;
+	} else if (d->n < D_NEIGH_MAX) {
 		d->nb[d->n++] = *nb;
+	}
 	return 0;
 }
 
@@ -155,19 +169,26 @@ static void dump_neighbors(void)
 	bool keep[D_NEIGH_MAX] = { false };
 
 	d.n = 0;
+	d.n_known = 0;
 	if (mu_nl_get_neighbors(D.nl, dump_cb, &d, err) < 0)
 		return;
+	/* the module's table is the truth: forget neighbours it lost first,
+	 * so that the new ones find room without evicting a known one */
+	for (int i = 0; i < d.n_known; i++) {
+		struct d_neigh *e = d_neigh_get(d.nb[i].ifindex, d.nb[i].peer, false);
+
+		if (e)
+			keep[e - D.neigh] = true;
+	}
+	for (int i = 0; i < D_NEIGH_MAX; i++)
+		if (D.neigh[i].used && !keep[i])
+			D.neigh[i].used = false;
 	for (int i = 0; i < d.n; i++) {
 		const struct mu_nl_neigh *nb = &d.nb[i];
 
 		d_neigh_update(nb->ifindex, nb->peer, nb->has_offset, nb->offset_ms,
 			       nb->clock_quality, nb->entries, nb->n_entries);
-		keep[d_neigh_get(nb->ifindex, nb->peer, false) - D.neigh] = true;
 	}
-	/* the module's table is the truth: forget neighbours it lost */
-	for (int i = 0; i < D_NEIGH_MAX; i++)
-		if (D.neigh[i].used && !keep[i])
-			D.neigh[i].used = false;
 }
 
 static void tick_cb(struct d_timer *t)
