@@ -13,9 +13,21 @@
  * blocks are recomputed into RAM when a bundle is loaded. Bytes written per
  * installed bundle: its size plus two small state records.
  *
- * At start: temp files are removed, each stored bundle is re-verified
- * (manifest digest = file name, signatures, payload size, Merkle root) and
- * dropped with a log line if it fails; payloads without a manifest go.
+ * Order of an install: payload, manifest, state record, then the deletion
+ * of what is no longer newest, active or fallback; so after a power cut the
+ * bundle is there whole or not at all, and the record only names files that
+ * exist.
+ *
+ * At start: our temp files (NAME.tmp.XXXXXX) are removed, payloads without
+ * a manifest (an install or a deletion cut short) are removed, each stored
+ * bundle is re-verified (manifest digest = file name, payload size, Merkle
+ * root); a damaged one is moved aside as <digest>.{manifest,payload}.corrupt
+ * and a corrupt state record as <channel>.state.corrupt, with a log line
+ * (nothing is deleted silently; an admin removes *.corrupt). A bundle whose
+ * signatures no longer verify (keys or threshold changed) or whose channel
+ * is not configured is not loaded and left in place; files that are not
+ * ours are named in the log and left alone. The record is then rewritten if
+ * it differs from what was loaded.
  */
 #include <dirent.h>
 #include <errno.h>
