@@ -15,9 +15,12 @@
 # the install of the next bundle (PC_SIZE bytes of payload, versions 1.0.K,
 # every fourth stable, the others experimental so that a stable fallback is
 # held beside them) and prints a marker. The host kills QEMU with SIGKILL a
-# random time after the marker (uniform over 0..1.3 x the install time
-# measured at the first boot; seeded, the seed is printed), so cuts land
-# before, during and after the writes, fsyncs and renames. The last boot
+# random time after it (seeded, the seed is printed): for half of the cuts
+# uniform over 0..2 x the install time measured at the first boot, after
+# the marker; for the other half uniform over 0..PC_WRITE_RANGE ms after
+# the first write that reaches the image file after the marker (the guest
+# syncs before it, so that is the payload's fsync): cuts land before,
+# during and after the writes, fsyncs and renames. The last boot
 # only checks and shuts down cleanly; then e2fsck checks the image.
 #
 # The disk is attached with cache=none (O_DIRECT on the host image): every
@@ -29,7 +32,8 @@
 # drops acknowledged writes from a volatile cache: the host is not cut.)
 #
 # Knobs: PC_KERNEL (debug; stock boots Debian's kernel, for iterating),
-# PC_CUTS (20), PC_SEED (time), PC_SIZE (payload bytes, 3 MiB),
+# PC_CUTS (20), PC_SEED (time), PC_SIZE (payload bytes, 2 MiB),
+# PC_WRITE_RANGE (ms, 1500),
 # PC_BOOT_TIMEOUT (s per boot until the marker or the end, 300), V=1
 # (console of every boot to stderr as it comes).
 set -u
@@ -37,7 +41,7 @@ set -u
 cd "$MESHUP_TOP" || exit 2
 CUTS=${PC_CUTS:-20}
 SEED=${PC_SEED:-$(date +%s)}
-SIZE=${PC_SIZE:-3145728}
+SIZE=${PC_SIZE:-2097152}
 BOOT_TIMEOUT=${PC_BOOT_TIMEOUT:-300}
 RES=$MESHUP_TOP/build/powercut
 ok() { echo "ok - powercut: $*"; }
@@ -157,12 +161,23 @@ boot() { # BOOT DELAY_MS|- -> 0 if it reached what it should
 			if [ "$delay" = cal ]; then
 				local c
 				c=$(awk '$1 == "calibration" { print $2 }' "$RES/check-0.txt")
-				RANGE=$(( ${c:-5000} * 13 / 10 ))
-				log "install of bundle 0 took ${c:-?} ms: delays 0..$RANGE ms"
+				RANGE=$(( ${c:-5000} * 2 ))
+				log "install of bundle 0 took ${c:-?} ms: delays 0..$RANGE ms after the marker, 0..$WRANGE ms after the first disk write"
 				draw
-				delay=$DELAY
+				delay=go:$DELAY
+			fi
+			if [ "${delay%%:*}" = w ]; then
+				# from the first write that reaches the image after the
+				# marker (the guest synced before it): the payload's fsync
+				local m0
+				m0=$(stat -c %y "$IMG")
+				while [ "$(stat -c %y "$IMG")" = "$m0" ] && kill -0 "$pid" 2>/dev/null &&
+					[ "$(now)" -lt "$end" ]; do
+					sleep 0.01
+				done
 			fi
 			LAST_DELAY=$delay
+			delay=${delay#*:}
 			sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
 			kill -KILL "$pid"
 			wait "$pid" 2>/dev/null
@@ -192,6 +207,8 @@ kernel_clean() {
 
 RANDOM=$SEED
 draw() { DELAY=$(( (RANDOM * 32768 + RANDOM) % (RANGE + 1) )); }
+wdraw() { DELAY=$(( (RANDOM * 32768 + RANDOM) % (WRANGE + 1) )); }
+WRANGE=${PC_WRITE_RANGE:-1500}
 RANGE=0 fails=0 cuts=0 boot_sum=0 after=0 t_inst=0
 declare -A phases=() founds=()
 for b in $(seq 0 "$CUTS"); do
@@ -199,9 +216,12 @@ for b in $(seq 0 "$CUTS"); do
 		delay=-
 	elif [ "$b" = 0 ]; then
 		delay=cal	# drawn at the marker, from check-0.txt's calibration
-	else
+	elif [ $((RANDOM % 2)) = 0 ]; then
 		draw
-		delay=$DELAY
+		delay=go:$DELAY
+	else
+		wdraw
+		delay=w:$DELAY
 	fi
 	if ! boot "$b" "$delay"; then
 		notok "boot $b reaches its marker or its end (see build/powercut/console-$b.log)"
@@ -230,7 +250,12 @@ for b in $(seq 0 "$CUTS"); do
 		fd=$(awk '$1 == "found" { print $2 }' "$res")
 		phases[${ph:-?}]=$(( ${phases[${ph:-?}]:-0} + 1 ))
 		founds[${fd:-?}]=$(( ${founds[${fd:-?}]:-0} + 1 ))
-		log "cut $b: delay ${PREV_DELAY:-?} ms after the marker; next boot found ${fd:-?} (phase ${ph:-?})"
+		case ${PREV_DELAY:-?} in
+		go:*) how="${PREV_DELAY#go:} ms after the marker" ;;
+		w:*) how="${PREV_DELAY#w:} ms after the first disk write" ;;
+		*) how="?" ;;
+		esac
+		log "cut $b: $how; next boot found ${fd:-?} (phase ${ph:-?})"
 	fi
 	if [ "$delay" != - ]; then
 		cuts=$((cuts + 1))
@@ -243,7 +268,7 @@ for b in $(seq 0 "$CUTS"); do
 	PREV_DELAY=${LAST_DELAY:-}
 done
 {
-	echo "# powercut: seed $SEED, $cuts cuts, $((b + 1)) boots, payload $SIZE bytes, delays 0..$RANGE ms"
+	echo "# powercut: seed $SEED, $cuts cuts, $((b + 1)) boots, payload $SIZE bytes, delays 0..$RANGE ms after the marker or 0..$WRANGE ms after the first disk write"
 	echo "# powercut: where the cuts landed (from what the next boot found):"
 	for p in before writing payload committed recorded activated; do
 		echo "#   $p: ${phases[$p]:-0}"
