@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of meshupd's store (store.c): install writes exactly the
- * payload, the manifest and a state record; recovery at start removes temp
- * files, drops truncated or corrupt bundles, ignores a corrupt state record,
- * and keeps what is valid. Uses the test vectors in ../shared/spec/vectors
+ * payload, the manifest and a state record; recovery at start removes our
+ * temp files, moves truncated or corrupt bundles and a corrupt state record
+ * aside (*.corrupt), leaves files that are not ours and bundles that no
+ * longer verify alone, and keeps what is valid. Uses the test vectors in ../shared/spec/vectors
  * (found from MESHUP_TOP or the current directory, the repo root).
  */
 #include <stdarg.h>
@@ -145,11 +146,46 @@ static void test_install_and_recover(void **state)
 	fd = open(p, O_WRONLY | O_CREAT, 0600);
 	close(fd);
 
+	/* stray files that are not ours, one looking like a temp file */
+	path(p, sizeof(p), "notes.txt");
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+	path(p, sizeof(p), "notes.tmp.x");
+	fd = open(p, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+
 	assert_int_equal(d_store_load(), 0);
 	assert_false(exists(SITE ".payload.tmp.AbCdEf"));
 	assert_false(exists("0000000000000000000000000000000000000000000000000000000000000000.payload"));
+	/* the damaged fw bundle is moved aside, not loaded, not deleted */
 	assert_false(exists(FW ".payload"));
 	assert_false(exists(FW ".manifest"));
+	assert_true(exists(FW ".payload.corrupt"));
+	assert_true(exists(FW ".manifest.corrupt"));
+	assert_true(exists("notes.txt"));
+	assert_true(exists("notes.tmp.x"));
+	/* the corrupt record is kept aside; a fresh one names what is held */
+	assert_true(exists("site.state.corrupt"));
+	assert_true(exists("site.state"));
+	{
+		char buf[1024] = "";
+		FILE *f;
+
+		path(p, sizeof(p), "site.state");
+		f = fopen(p, "r");
+		assert_non_null(f);
+		assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+		fclose(f);
+		assert_non_null(strstr(buf, "newest " SITE "\n"));
+		assert_non_null(strstr(buf, "applied -\n"));
+		path(p, sizeof(p), "firmware-x86.state");
+		f = fopen(p, "r");
+		assert_non_null(f);
+		memset(buf, 0, sizeof(buf));
+		assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+		fclose(f);
+		assert_non_null(strstr(buf, "newest -\n"));
+	}
 	assert_true(exists(SITE ".payload"));
 	assert_true(D.chans[0].held[0].used || D.chans[0].held[1].used);
 	assert_non_null(d_find_held(D.chans[0].held[0].used ? D.chans[0].held[0].key :
@@ -168,13 +204,34 @@ static void test_install_and_recover(void **state)
 	assert_int_equal(d_store_load(), 0);
 	assert_false(exists(SITE ".manifest"));
 	assert_false(exists(SITE ".payload"));
+	assert_true(exists(SITE ".manifest.corrupt"));
+	assert_true(exists(SITE ".payload.corrupt"));
+	for (int k = 0; k < D_HELD_MAX; k++)
+		assert_false(D.chans[0].held[k].used);
 	assert_int_equal(stat(tmp, &st), 0);
+}
+
+/* A bundle whose signatures no longer verify (keys changed) is not damage:
+ * it is not loaded, and its files stay where they are. */
+static void test_untrusted_left_alone(void **state)
+{
+	assert_int_equal(inject("site-1.0.0.mub"), 0);
+	reset_memory();
+	mu_keyring_free(&D.keys);
+	mu_keyring_init(&D.keys);
+	assert_int_equal(d_store_load(), 0);
+	for (int k = 0; k < D_HELD_MAX; k++)
+		assert_false(D.chans[0].held[k].used);
+	assert_true(exists(SITE ".manifest"));
+	assert_true(exists(SITE ".payload"));
+	assert_false(exists(SITE ".payload.corrupt"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_install_and_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted_left_alone, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

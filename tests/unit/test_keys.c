@@ -229,6 +229,12 @@ static void test_vector_signature(void **state)
 	mu_key_free(&k);
 }
 
+static void collect(const char *msg, void *arg)
+{
+	strncat(arg, msg, MU_ERR_LEN - 1);
+	strcat(arg, "\n");
+}
+
 static void test_keyring_dir(void **state)
 {
 	char err[MU_ERR_LEN], cmd[512];
@@ -266,6 +272,19 @@ static void test_keyring_dir(void **state)
 	assert_int_equal(mu_keyring_load_dir(&kr, tmp("ring"), err), -1);
 	assert_non_null(strstr(err, "bad.pem"));
 	mu_keyring_free(&kr);
+	/* the skipping loader: the bad file is named, the good key loaded */
+	{
+		char msgs[4 * MU_ERR_LEN] = "";
+
+		write_text(tmp("ring/0-garbage.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+		mu_keyring_init(&kr);
+		assert_int_equal(mu_keyring_load_dir_skip(&kr, tmp("ring"), collect, msgs, err), 0);
+		assert_int_equal(kr.n, 1);
+		assert_non_null(strstr(msgs, "bad.pem"));
+		assert_non_null(strstr(msgs, "0-garbage.pem"));
+		mu_keyring_free(&kr);
+		unlink(tmp("ring/0-garbage.pem"));
+	}
 	unlink(tmp("ring/bad.pem"));
 	/* a missing dir */
 	mu_keyring_init(&kr);

@@ -288,6 +288,13 @@ static int cmp_str(const void *a, const void *b)
 
 int mu_keyring_load_dir(struct mu_keyring *kr, const char *dir, char *err)
 {
+	return mu_keyring_load_dir_skip(kr, dir, NULL, NULL, err);
+}
+
+int mu_keyring_load_dir_skip(struct mu_keyring *kr, const char *dir,
+			     void (*bad)(const char *msg, void *arg), void *arg,
+			     char *err)
+{
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char **names = NULL;
@@ -331,6 +338,10 @@ int mu_keyring_load_dir(struct mu_keyring *kr, const char *dir, char *err)
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (mu_key_load_public(&k, path, err)) {
+			if (bad) {
+				bad(err, arg);	/* skipped, loading goes on */
+				continue;
+			}
 			ret = -1;
 			break;
 		}

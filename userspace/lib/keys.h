@@ -100,6 +100,17 @@ int mu_keyring_add(struct mu_keyring *kr, struct mu_key *k, char *err);
  */
 int mu_keyring_load_dir(struct mu_keyring *kr, const char *dir, char *err);
 
+/**
+ * mu_keyring_load_dir_skip() - mu_keyring_load_dir(), except that a .pem
+ * file that cannot be read or is not an Ed25519 key is skipped: @bad (if
+ * not NULL) gets a one-line message naming the file and the loading goes
+ * on with the next file. Fails only when @dir cannot be read (or on out of
+ * memory); with @bad NULL it is mu_keyring_load_dir().
+ */
+int mu_keyring_load_dir_skip(struct mu_keyring *kr, const char *dir,
+			     void (*bad)(const char *msg, void *arg), void *arg,
+			     char *err);
+
 /** mu_keyring_find() - the key with id @id, or NULL. */
 const struct mu_key *mu_keyring_find(const struct mu_keyring *kr,
 				     const uint8_t id[MU_KEYID_LEN]);

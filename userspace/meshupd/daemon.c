@@ -47,6 +47,11 @@ static void on_signal(int fd, uint32_t events, void *arg)
 	}
 }
 
+static void bad_key(const char *msg, void *arg)
+{
+	d_warn("keys_dir: %s: skipped (not trusted)", msg);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: meshupd [-c FILE] [-f] [-v] [-t]\n");
@@ -91,16 +96,22 @@ int d_main(int argc, char **argv)
 		return 1;
 	}
 	mu_keyring_init(&D.keys);
-	if (mu_keyring_load_dir(&D.keys, D.cfg.keys_dir, err)) {
-		fprintf(stderr, "meshupd: keys_dir: %s\n", err);
-		return 1;
-	}
 	if (check) {
+		/* -t: a bad key file is an error */
+		if (mu_keyring_load_dir(&D.keys, D.cfg.keys_dir, err)) {
+			fprintf(stderr, "meshupd: keys_dir: %s\n", err);
+			return 1;
+		}
 		printf("meshupd: %s: %d channel(s), %zu trusted key(s), threshold %u\n",
 		       conf, D.cfg.n_chans, D.keys.n, D.cfg.threshold);
 		return 0;
 	}
 	d_log_init(fg, verbose);
+	/* running: a bad key file is skipped with a warning, the others count */
+	if (mu_keyring_load_dir_skip(&D.keys, D.cfg.keys_dir, bad_key, NULL, err)) {
+		d_err("keys_dir: %s", err);
+		return 1;
+	}
 	if (!D.keys.n)
 		d_warn("no trusted keys in %s: every bundle will be rejected", D.cfg.keys_dir);
 	D.own_offset_ms = d_test_offset_ms();

@@ -13,9 +13,21 @@
  * blocks are recomputed into RAM when a bundle is loaded. Bytes written per
  * installed bundle: its size plus two small state records.
  *
- * At start: temp files are removed, each stored bundle is re-verified
- * (manifest digest = file name, signatures, payload size, Merkle root) and
- * dropped with a log line if it fails; payloads without a manifest go.
+ * Order of an install: payload, manifest, state record, then the deletion
+ * of what is no longer newest, active or fallback; so after a power cut the
+ * bundle is there whole or not at all, and the record only names files that
+ * exist.
+ *
+ * At start: our temp files (NAME.tmp.XXXXXX) are removed, payloads without
+ * a manifest (an install or a deletion cut short) are removed, each stored
+ * bundle is re-verified (manifest digest = file name, payload size, Merkle
+ * root); a damaged one is moved aside as <digest>.{manifest,payload}.corrupt
+ * and a corrupt state record as <channel>.state.corrupt, with a log line
+ * (nothing is deleted silently; an admin removes *.corrupt). A bundle whose
+ * signatures no longer verify (keys or threshold changed) or whose channel
+ * is not configured is not loaded and left in place; files that are not
+ * ours are named in the log and left alone. The record is then rewritten if
+ * it differs from what was loaded.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -227,8 +239,10 @@ int d_store_install(int chan, const uint8_t *mraw, size_t mlen, int payload_fd,
 	d_info("installed %s %s (digest %.16s, %llu bytes)", c->cfg->name,
 	       mu_version_str(m.version, v), hex,
 	       (unsigned long long)(m.payload_size + mlen));
-	d_store_retain(chan);
+	/* the record names the new set before anything it no longer names is
+	 * deleted: at every instant it only names files that exist */
 	d_store_write_state(chan);
+	d_store_retain(chan);
 	D.advert_dirty = true;
 	d_activate_eval(chan);
 	return 0;
@@ -271,13 +285,13 @@ void d_store_retain(int chan)
 	}
 }
 
-int d_store_write_state(int chan)
+/* The state record of @chan as text; returns its length. */
+static int format_state(int chan, char *buf, size_t size)
 {
 	struct d_chan *c = &D.chans[chan];
 	struct d_bref b[D_HELD_MAX];
 	int idx[D_HELD_MAX], n, nw, ac, fb;
-	char buf[1024], path[PATH_MAX], err[MU_ERR_LEN], ap[65];
-	int len;
+	char ap[65];
 	uint64_t now = d_mesh_s();
 
 	n = d_chan_brefs(c, b, idx);
@@ -289,10 +303,18 @@ int d_store_write_state(int chan)
 	else
 		snprintf(ap, sizeof(ap), "-");
 #define HX(i) ((i) >= 0 ? c->held[idx[i]].hex : "-")
-	len = snprintf(buf, sizeof(buf),
-		       "meshup-state 1\nchannel %s\nnewest %s\nactive %s\nfallback %s\napplied %s\nhook_status %d\n",
-		       c->cfg->name, HX(nw), HX(ac), HX(fb), ap, c->hook_status);
+	return snprintf(buf, size,
+			"meshup-state 1\nchannel %s\nnewest %s\nactive %s\nfallback %s\napplied %s\nhook_status %d\n",
+			c->cfg->name, HX(nw), HX(ac), HX(fb), ap, c->hook_status);
 #undef HX
+}
+
+int d_store_write_state(int chan)
+{
+	struct d_chan *c = &D.chans[chan];
+	char buf[1024], path[PATH_MAX], err[MU_ERR_LEN];
+	int len = format_state(chan, buf, sizeof(buf));
+
 	snprintf(path, sizeof(path), "%s/%s.state", D.cfg.state_dir, c->cfg->name);
 	if (mu_write_file_atomic(path, buf, (size_t)len, 0644, err)) {
 		d_err("cannot write state record: %s", err);
@@ -302,23 +324,58 @@ int d_store_write_state(int chan)
 	return 0;
 }
 
+/* At start: rewrite the record only when what was loaded differs from it
+ * (a power cut before the record was updated, a quarantined bundle). */
+static void refresh_state(int chan)
+{
+	char want[1024], have[1024], path[PATH_MAX];
+	int len = format_state(chan, want, sizeof(want));
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s.state", D.cfg.state_dir,
+		 D.chans[chan].cfg->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, have, sizeof(have));
+		close(fd);
+	}
+	if (n == len && !memcmp(want, have, (size_t)len))
+		return;
+	d_store_write_state(chan);
+}
+
+/* Move a damaged file aside as NAME.corrupt (replacing an older one of the
+ * same name), so that nothing is deleted silently; logged by the caller. */
+static void quarantine(const char *name)
+{
+	char from[PATH_MAX], to[PATH_MAX + 8];
+
+	snprintf(from, sizeof(from), "%s/%s", D.cfg.state_dir, name);
+	snprintf(to, sizeof(to), "%s.corrupt", from);
+	if (rename(from, to) && errno != ENOENT)
+		d_err("cannot move %s aside: %s", from, strerror(errno));
+}
+
 static void load_state(int chan)
 {
 	struct d_chan *c = &D.chans[chan];
-	char path[PATH_MAX], line[256];
+	char path[PATH_MAX], line[256], name[64];
 	FILE *f;
-	bool ok = false, got_applied = false;
+	bool ok = false, got_applied = false, got_status = false;
 
-	snprintf(path, sizeof(path), "%s/%s.state", D.cfg.state_dir, c->cfg->name);
+	snprintf(name, sizeof(name), "%s.state", c->cfg->name);
+	snprintf(path, sizeof(path), "%s/%s", D.cfg.state_dir, name);
 	f = fopen(path, "r");
 	if (!f)
 		return;
 	if (fgets(line, sizeof(line), f) && !strcmp(line, "meshup-state 1\n"))
 		ok = true;
 	while (ok && fgets(line, sizeof(line), f)) {
-		char k[32], val[128];
+		char k[32], val[128], *end;
+		long st;
 
-		if (sscanf(line, "%31s %127s", k, val) != 2) {
+		if (!strchr(line, '\n') || sscanf(line, "%31s %127s", k, val) != 2) {
 			ok = false;
 			break;
 		}
@@ -329,21 +386,44 @@ static void load_state(int chan)
 			else
 				c->have_applied = strcmp(val, "-") != 0;
 		} else if (!strcmp(k, "hook_status")) {
-			c->hook_status = atoi(val);
+			st = strtol(val, &end, 10);
+			if (*end || st < -1 || st > 255)
+				ok = false;
+			c->hook_status = (int)st;
+			got_status = true;
+		} else if (!strcmp(k, "channel")) {
+			if (strcmp(val, c->cfg->name))
+				ok = false;
 		}
 	}
 	fclose(f);
-	if (!ok || !got_applied) {
-		d_warn("%s: corrupt state record, ignored (the hook runs again for the active bundle)",
-		       path);
+	if (!ok || !got_applied || !got_status) {
+		d_warn("%s: corrupt state record, moved aside as %s.corrupt (the hook runs again for the active bundle)",
+		       path, name);
+		quarantine(name);
 		c->have_applied = false;
 		c->hook_status = -1;
 	}
 }
 
+/* Both files of a damaged bundle go aside (see quarantine()). */
+static void quarantine_bundle(const char *hex, const char *why)
+{
+	char name[80];
+
+	d_warn("stored bundle %.16s is damaged (%s): its files are moved aside as %s.{manifest,payload}.corrupt; it will be fetched again",
+	       hex, why, hex);
+	snprintf(name, sizeof(name), "%s.manifest", hex);
+	quarantine(name);
+	snprintf(name, sizeof(name), "%s.payload", hex);
+	quarantine(name);
+	fsync_dir(D.cfg.state_dir);
+}
+
 static void load_bundle(const char *hex)
 {
 	char mpath[PATH_MAX], ppath[PATH_MAX], err[MU_ERR_LEN], v[MU_VERSION_STRLEN];
+	char why[MU_ERR_LEN + 32];
 	uint8_t mraw[MU_MANIFEST_MAX + 1], digest[32], want[32];
 	struct mu_manifest m;
 	struct stat st;
@@ -353,22 +433,24 @@ static void load_bundle(const char *hex)
 	path_of(mpath, sizeof(mpath), hex, "manifest");
 	path_of(ppath, sizeof(ppath), hex, "payload");
 	fd = open(mpath, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		d_warn("cannot read %s: %s", mpath, strerror(errno));
 		return;
+	}
 	n = read(fd, mraw, sizeof(mraw));
 	close(fd);
 	if (n <= 0 || n > MU_MANIFEST_MAX) {
-		d_warn("dropped stored bundle %.16s: bad manifest file size", hex);
-		goto drop;
+		snprintf(why, sizeof(why), "manifest file of %zd bytes", n);
+		goto bad;
 	}
 	mu_sha256(mraw, (size_t)n, digest);
 	if (mu_unhex(hex, want, 32) || memcmp(want, digest, 32)) {
-		d_warn("dropped stored bundle %.16s: manifest does not match its digest", hex);
-		goto drop;
+		snprintf(why, sizeof(why), "manifest does not match its digest");
+		goto bad;
 	}
 	if (mu_manifest_parse(&m, mraw, (size_t)n, NULL, err)) {
-		d_warn("dropped stored bundle %.16s: %s", hex, err);
-		goto drop;
+		snprintf(why, sizeof(why), "%s", err);
+		goto bad;
 	}
 	{
 		uint8_t id[4];
@@ -377,20 +459,26 @@ static void load_bundle(const char *hex)
 		c = d_chan_index_by_id(id);
 	}
 	if (c < 0 || strcmp(D.cfg.chans[c].name, m.name)) {
-		d_warn("ignored stored bundle %.16s: channel '%s' is not configured",
+		d_warn("ignored stored bundle %.16s: channel '%s' is not configured (files left in place)",
 		       hex, m.name);
 		return;
 	}
+	/* not damage: the trusted keys or the threshold changed */
 	if (mu_manifest_verify(&m, &D.keys, D.cfg.threshold, NULL, err)) {
-		d_warn("dropped stored bundle %.16s: %s", hex, err);
-		goto drop;
+		d_warn("ignored stored bundle %s %s (digest %.16s): %s (files left in place)",
+		       m.name, mu_version_str(m.version, v), hex, err);
+		return;
 	}
 	fd = open(ppath, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size != m.payload_size) {
-		d_warn("dropped stored bundle %.16s: payload missing or truncated", hex);
+		if (fd < 0)
+			snprintf(why, sizeof(why), "payload missing");
+		else
+			snprintf(why, sizeof(why), "payload of %lld bytes, %llu expected",
+				 (long long)st.st_size, (unsigned long long)m.payload_size);
 		if (fd >= 0)
 			close(fd);
-		goto drop;
+		goto bad;
 	}
 	slot = held_slot(c);
 	if (slot < 0) {
@@ -399,19 +487,20 @@ static void load_bundle(const char *hex)
 	}
 	if (slot < 0) {
 		close(fd);
-		d_warn("dropped stored bundle %.16s: channel %s holds enough", hex, m.name);
-		goto drop;
+		d_warn("deleted stored bundle %.16s: channel %s holds enough", hex, m.name);
+		drop_files(hex);
+		return;
 	}
 	if (held_fill(&D.chans[c].held[slot], mraw, (size_t)n, fd, NULL, err)) {
 		close(fd);
 		D.chans[c].held[slot].used = false;
-		d_warn("dropped stored bundle %.16s: %s", hex, err);
-		goto drop;
+		snprintf(why, sizeof(why), "%s", err);
+		goto bad;
 	}
 	d_info("loaded %s %s (digest %.16s)", m.name, mu_version_str(m.version, v), hex);
 	return;
-drop:
-	drop_files(hex);
+bad:
+	quarantine_bundle(hex, why);
 }
 
 static bool is_hex64(const char *s, size_t len)
@@ -422,6 +511,43 @@ static bool is_hex64(const char *s, size_t len)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	return true;
+}
+
+enum { F_OURS, F_TMP, F_CORRUPT, F_OTHER };
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t l = strlen(suffix);
+
+	return len >= l && !memcmp(s + len - l, suffix, l);
+}
+
+/* What a name in state_dir is: ours (a bundle file or a state record), a
+ * temp file of mu_atomic_open() ("<ours>.tmp.XXXXXX"), a quarantined file,
+ * or something else. */
+static int classify(const char *name)
+{
+	const char *t = strstr(name, ".tmp.");
+	size_t len = strlen(name);
+
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return F_OURS;
+	if (t && strlen(t) == 11 && !strchr(t + 5, '.')) {
+		len = (size_t)(t - name);
+		if (ends_with(name, len, ".payload") || ends_with(name, len, ".manifest") ||
+		    ends_with(name, len, ".state"))
+			return F_TMP;
+		return F_OTHER;
+	}
+	if (ends_with(name, len, ".corrupt"))
+		return F_CORRUPT;
+	if ((ends_with(name, len, ".payload") && is_hex64(name, len - 8)) ||
+	    (ends_with(name, len, ".manifest") && is_hex64(name, len - 9)))
+		return F_OURS;
+	if (ends_with(name, len, ".state") && len > 6 &&
+	    !mu_channel_name_check(name, len - 6, NULL))
+		return F_OURS;
+	return F_OTHER;
 }
 
 int d_store_load(void)
@@ -435,14 +561,22 @@ int d_store_load(void)
 		d_err("state_dir %s: %s", D.cfg.state_dir, strerror(errno));
 		return -1;
 	}
-	/* pass 1: leftovers of interrupted writes */
+	/* pass 1: leftovers of our interrupted writes go; anything else that
+	 * is not ours is named in the log and left alone */
 	while ((de = readdir(d))) {
-		if (strstr(de->d_name, ".tmp.")) {
-			char p[PATH_MAX];
+		char p[PATH_MAX];
+		int kind = classify(de->d_name);
 
+		if (kind == F_TMP) {
 			snprintf(p, sizeof(p), "%s/%s", D.cfg.state_dir, de->d_name);
 			if (!unlink(p))
-				d_info("removed leftover %s", de->d_name);
+				d_info("removed leftover %s of an interrupted write", de->d_name);
+		} else if (kind == F_CORRUPT) {
+			d_warn("%s/%s: a damaged file moved aside earlier; inspect and remove it",
+			       D.cfg.state_dir, de->d_name);
+		} else if (kind == F_OTHER) {
+			d_warn("%s/%s: not a meshupd file, left alone",
+			       D.cfg.state_dir, de->d_name);
 		}
 	}
 	/* pass 2: bundles */
@@ -478,6 +612,8 @@ int d_store_load(void)
 	fsync_dir(D.cfg.state_dir);
 	for (int c = 0; c < D.cfg.n_chans; c++) {
 		load_state(c);
+		/* the record first, then the clean-up (see d_store_install) */
+		refresh_state(c);
 		d_store_retain(c);
 	}
 	return 0;
