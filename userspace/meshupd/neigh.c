@@ -16,9 +16,12 @@
  * channel at a time (its best acceptable candidate: an evil neighbour
  * advertising sixteen versions that do not exist holds one slot, not all
  * of them). And only a trusted neighbour may start one whenever it likes:
- * known for NEIGH_TRUST_MS, under no penalty, and advertising at least one
- * object we hold or fetch with a verified manifest (honest neighbours hold
- * what we hold). The others (random MACs of a flood, a neighbour caught
+ * known for NEIGH_TRUST_MS, under no penalty, and having advertised at
+ * least one object we hold or fetch with a verified manifest (honest
+ * neighbours hold what we hold). That last test is remembered: a
+ * neighbour that moved on to a new version and dropped the old one from its
+ * advert (the normal case: it is the one to fetch from) stays trusted.
+ * The others (random MACs of a flood, a neighbour caught
  * lying) start one only while no other untrusted neighbour's transfer
  * waits for its manifest: together they hold at most one slot.
  */
@@ -32,6 +35,8 @@
 
 /* When each entry of D.neigh was created (monotonic ms), by index. */
 static uint64_t born[D_NEIGH_MAX];
+/* ... and whether it has advertised an object we held or fetched. */
+static bool vouched[D_NEIGH_MAX];
 
 /* Which neighbour's advert started each transfer, by index in D.xfers
  * (valid while that slot still holds the same key).
@@ -79,6 +84,7 @@ struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create)
 	memcpy(free_e->mac, mac, 6);
 	free_e->seen = d_mono_ms();
 	born[free_e - D.neigh] = free_e->seen;
+	vouched[free_e - D.neigh] = false;
 	return free_e;
 }
 
@@ -117,21 +123,19 @@ static bool under_penalty(const uint8_t mac[6])
 
 static bool trusted(const struct d_neigh *nb)
 {
-	if (d_mono_ms() - born[nb - D.neigh] < NEIGH_TRUST_MS ||
-	    under_penalty(nb->mac))
-		return false;
-	for (unsigned int k = 0; k < nb->n; k++) {
+	bool *v = &vouched[nb - D.neigh];
+
+	for (unsigned int k = 0; k < nb->n && !*v; k++) {
 		const struct d_xfer *x;
 
 		if (d_key_version(nb->e[k].key) == 0)
 			continue;
-		if (d_find_held(nb->e[k].key))
-			return true;
 		x = d_find_xfer(nb->e[k].key);
-		if (x && x->state == D_X_BLOCKS)
-			return true;
+		if (d_find_held(nb->e[k].key) || (x && x->state == D_X_BLOCKS))
+			*v = true;
 	}
-	return false;
+	return *v && d_mono_ms() - born[nb - D.neigh] >= NEIGH_TRUST_MS &&
+	       !under_penalty(nb->mac);
 }
 
 /* A transfer waiting for its manifest, started by an untrusted (or
