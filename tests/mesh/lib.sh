@@ -428,3 +428,58 @@ netem_stats() {
 	done | awk '/qdisc netem/ { on = 1; next } /qdisc/ { on = 0 }
 		on && /Sent/ { s += $4; d += $7 + 0 } END { printf "sent %d dropped %d", s, d }'
 }
+
+# loss_scenario LABEL SRC FAR BYTES [NODE...]: the loss-and-disorder test of
+# tests/mesh/32-loss-*.sh on the topology given by the arrays names (nodes)
+# and pairs ("a b" links): a BYTES bundle spreads from SRC once over clean
+# links (the reference time), then every link end gets netem ($NETEM) and a
+# newer bundle spreads from SRC; every node activates each exactly once, FAR
+# holds it byte for byte; prints both times and their ratio. The NODEs, if
+# given, are those whose netem counters are printed (default: all).
+NETEM="loss 20% delay 10ms reorder 25% 50% duplicate 10%"
+loss_scenario() {
+	local label=$1 src=$2 far=$3 bytes=$4 clean lossy n
+	shift 4
+	check "${#names[@]} nodes" nodes_add "${names[@]}" -- clock=unsynced
+	check "${#pairs[@]} links" links "${pairs[@]}"
+	note "setup: $SECONDS s"
+	for n in "${NODES[@]}"; do node_start "$n"; done
+	check "all ${#NODES[@]} daemons answer" wait_up "${NODES[@]}"
+	note "daemons up: $SECONDS s"
+
+	mkpayload "$W/p1" "$bytes"
+	sign "$W/s1.mub" site 1.0.0 "$W/p1"
+	if spread "$src" "$W/s1.mub" site 1.0.0 400; then
+		ok "lossless: 1.0.0 reached all ${#NODES[@]} nodes"
+		clean=$SPREAD_MS
+		note "lossless: $bytes bytes active on all ${#NODES[@]} nodes $clean ms after inject"
+	else
+		notok "lossless: 1.0.0 reached all ${#NODES[@]} nodes"
+		for n in "${NODES[@]}"; do note "$n: active $(active "$n" site)"; done
+		note "checks done: $SECONDS s"
+		finish
+	fi
+	note "lossless phase done: $SECONDS s"
+	check "netem ($NETEM) on all $((2 * ${#pairs[@]})) link ends" netem_links $NETEM
+	mkpayload "$W/p2" "$bytes"
+	sign "$W/s2.mub" site 2.0.0 "$W/p2"
+	if spread "$src" "$W/s2.mub" site 2.0.0 600; then
+		ok "lossy: 2.0.0 reached all ${#NODES[@]} nodes"
+		lossy=$SPREAD_MS
+		note "lossy: $bytes bytes active on all ${#NODES[@]} nodes $lossy ms after inject"
+	else
+		notok "lossy: 2.0.0 reached all ${#NODES[@]} nodes"
+		for n in "${NODES[@]}"; do note "$n: active $(active "$n" site) newest $(newest "$n" site)"; done
+	fi
+	note "netem counters${1:+ of $*}: $(netem_stats "$@") ($SECONDS s)"
+	sleep 2
+	check "every node active on 2.0.0" all_active site 2.0.0
+	check "each 1.0.0 hook ran exactly once" exactly_once site 1.0.0 activate
+	check "each 2.0.0 hook ran exactly once" exactly_once site 2.0.0 activate
+	check "$far: 2.0.0 payload byte-exact" payload_exact "$far" "$W/p2" "$W/s2.mub"
+	if [ -n "${lossy:-}" ]; then
+		note "$label, $bytes bytes: lossless $clean ms, lossy $lossy ms, ratio $(awk -v a="$lossy" -v b="$clean" 'BEGIN { printf "%.2f", a / b }')"
+	fi
+	note "checks done: $SECONDS s"
+	finish
+}
