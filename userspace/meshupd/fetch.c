@@ -424,6 +424,9 @@ void d_fetch_block(const struct mu_nl_frame *f)
 		plen = pi.len;
 	}
 	s = src_find(x, f->ifindex, f->peer);
+	/* the answer to the latest request of this source seen so far */
+	if (s >= 0 && x->req_src[i] == s && x->req_at[i] > x->src[s].last_ans)
+		x->src[s].last_ans = x->req_at[i];
 	if (mu_block_verify(&x->t, i, data, len, x->m.root, parent, plen, err)) {
 		src_drop_block(x, i);
 		d_penalize(f->peer, x->key, err);
@@ -448,7 +451,6 @@ void d_fetch_block(const struct mu_nl_frame *f)
 		struct d_src *sr = &x->src[s];
 
 		sr->misses = 0;
-		sr->last_rx = (uint32_t)(x->last_progress - x->started) + 1;
 		if (sr->win && sr->win < WIN_SRC && ++sr->acked >= sr->win) {
 			sr->win++;
 			sr->acked = 0;
@@ -473,20 +475,20 @@ static uint32_t timeout_ms(uint8_t tries)
 
 /*
  * How long block @i, asked at x->req_at[i], may stay unanswered. A source
- * that went quiet gets the doubling timeout above; but when the source has
- * sent blocks well after this one was asked (LATE_MS: far more than a
- * reordering delay), this block was lost on the way, and waiting seconds
- * for it only holds a window slot: it is asked again after LOSS_MS.
+ * that went quiet, or is slow and still working through earlier requests,
+ * gets the doubling timeout above; but once it has answered a request made
+ * after this block's (a source answers its requests in order), this block
+ * was lost on the way, and waiting seconds for it only holds a window
+ * slot: it is asked again LOSS_MS after it was asked (more than any
+ * reordering delay).
  */
-#define LATE_MS	200u
 #define LOSS_MS	400u
 static uint32_t block_timeout(const struct d_xfer *x, uint32_t i)
 {
 	uint32_t to = timeout_ms(x->tries[i]);
 	uint8_t si = x->req_src[i];
 
-	if (si < x->nsrc && x->src[si].last_rx > x->req_at[i] + LATE_MS &&
-	    to > LOSS_MS)
+	if (si < x->nsrc && x->src[si].last_ans > x->req_at[i] && to > LOSS_MS)
 		to = LOSS_MS;
 	return to;
 }

@@ -74,8 +74,8 @@ struct d_src {
 	unsigned int misses;		/* timed-out rounds since its last block */
 	unsigned int win;		/* its window now (0: not set, WIN_SRC) */
 	unsigned int acked;		/* blocks since the window last grew */
-	uint32_t last_rx;		/* when its last block came (ms into
-					 * the transfer, 0: none yet) */
+	uint32_t last_ans;		/* latest request (ms into the
+					 * transfer) it answered a block of */
 };
 
 enum d_xfer_state { D_X_MANIFEST, D_X_BLOCKS };
