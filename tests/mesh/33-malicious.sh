@@ -24,7 +24,16 @@ SLAB_BOUND_KB=$((48 * 1024))	# Slab growth allowed during the floods
 AVAIL_BOUND_KB=$((96 * 1024))	# MemAvailable drop allowed during the floods
 AFTER_BOUND_KB=$((16 * 1024))	# Slab left over 10 s after the floods (stock)
 RSS_BOUND_KB=$((16 * 1024))	# meshupd VmHWM under the floods
-[ "${MESHUP_KERNEL:-}" = debug ] && AFTER_BOUND_KB=$((80 * 1024)) # KASAN quarantine
+# Flood rates (frames/s): a TCG guest of the stock kernel takes 2000/s at c
+# and d; under KASAN and lockdep the same guest reaches about 240/s with
+# every process starved, which measures the emulator, not meshup: there the
+# floods are 300/s (b: 50/s). Both kernels run this script (Documentation/
+# testing.rst).
+FLOOD_RATE=2000 LIGHT_RATE=100
+if [ "${MESHUP_KERNEL:-}" = debug ]; then
+	AFTER_BOUND_KB=$((80 * 1024))	# KASAN quarantine
+	FLOOD_RATE=300 LIGHT_RATE=50
+fi
 
 evil_cleanup() {
 	local p
@@ -101,9 +110,10 @@ sign "$W/s2.mub" site 2.0.0 "$W/p2"
 slab0=$(meminfo Slab) avail0=$(meminfo MemAvailable)
 common=(--duration 600 --interval 5 --trusted-pub "$VEC/test-key.pub.pem"
 	--fake-adverts --bad-blocks --replay "$W/s0.mub")
-evil to-b "${common[@]}" --random-macs --rate 100
-evil to-c "${common[@]}" --req-flood "$C_MAC" --random-macs --rate 2000
-evil to-d "${common[@]}" --beacon-flood --rate 2000 --count 40000
+note "flood rates: c and d $FLOOD_RATE frames/s, b $LIGHT_RATE frames/s (kernel ${MESHUP_KERNEL:-?})"
+evil to-b "${common[@]}" --random-macs --rate $LIGHT_RATE
+evil to-c "${common[@]}" --req-flood "$C_MAC" --random-macs --rate $FLOOD_RATE
+evil to-d "${common[@]}" --beacon-flood --rate $FLOOD_RATE --count $((20 * FLOOD_RATE))
 sleep 5
 t1=$(now_ms)
 inject a "$W/s2.mub"
