@@ -59,8 +59,14 @@ static const struct d_neigh *starter_of(const struct d_xfer *x)
 
 struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create)
 {
-	struct d_neigh *free_e = NULL, *oldest = NULL;
+	struct d_neigh *free_e = NULL, *victim = NULL;
 
+	/* When full, the victim is the neighbour heard from longest ago among
+	 * those that never vouched for themselves (see trusted()), and only
+	 * if there is none among all: honest neighbours at steady state beacon
+	 * rarely (Trickle), so by age alone a flood of strangers would evict
+	 * them first, and with them their trust.
+	 */
 	for (int i = 0; i < D_NEIGH_MAX; i++) {
 		struct d_neigh *n = &D.neigh[i];
 
@@ -71,13 +77,16 @@ struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create)
 		}
 		if (n->ifindex == ifindex && !memcmp(n->mac, mac, 6))
 			return n;
-		if (!oldest || n->seen < oldest->seen)
-			oldest = n;
+		if (!victim ||
+		    (vouched[victim - D.neigh] && !vouched[i]) ||
+		    (vouched[victim - D.neigh] == vouched[i] &&
+		     n->seen < victim->seen))
+			victim = n;
 	}
 	if (!create)
 		return NULL;
 	if (!free_e)
-		free_e = oldest;
+		free_e = victim;
 	memset(free_e, 0, sizeof(*free_e));
 	free_e->used = true;
 	free_e->ifindex = ifindex;
