@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 840
+# timeout: 1200
 #
 # Churn (1): a line a - b - c. While b fetches a 3 MiB bundle, its helper is
 # killed (SIGKILL) and the module is removed and inserted again under every

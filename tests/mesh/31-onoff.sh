@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 840
+# timeout: 1200
 #
 # Churn (3): a line a - b - c - d, links limited to 2 Mbit/s (netem) so
 # that a 1 MB bundle takes a while. A first bundle propagates undisturbed

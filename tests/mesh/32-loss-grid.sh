@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 840
+# timeout: 1500
 #
 # Loss and disorder on a 5x5 grid: a 30 KB bundle spreads from a corner
 # once over clean links (the reference time), then every link, both ways,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 840
+# timeout: 1200
 #
 # Loss and disorder on a line of 10 nodes: a 50 KB bundle spreads end to
 # end once over clean links (the reference time), then every link, both

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 840
+# timeout: 1200
 #
 # Partitions on a line of 6 nodes a-b-c | d-e-f, cut between c and d (netem
 # loss 100% both ways: the links stay up, the other side just falls silent):
