@@ -38,12 +38,26 @@ fetching() { q b "len(ch('site')['transfers']) > 0 or sys.exit(1)"; }
 wait_for 60 fetching
 kill -9 "$(cat "$W/b/pid")"
 rm -f "$W/b/pid"
+# On a slow guest the kill can land after b finished the fetch and started
+# the hook; a hook cut off by a crash runs again at the restart (at least
+# once, by design), so b may then run it twice - never more.
+hooked_before=$(awk '$1 == "b" && $2 == "site" && $3 == "2.0.0"' "$W/hooks.log" 2>/dev/null | wc -l)
+[ "$hooked_before" -gt 0 ] && note "the kill landed after b's 2.0.0 hook had started"
 sleep 1
 node_start b
 check "b restarted" wait_up b
 check "2.0.0 reached all nodes after b's crash" wait_for 400 hooked_all site 2.0.0 activate
 sleep 2
 check "each hook ran exactly once (1.0.0)" exactly_once site 1.0.0 activate
-check "each hook ran exactly once (2.0.0)" exactly_once site 2.0.0 activate
+if [ "$hooked_before" -eq 0 ]; then
+	check "each hook ran exactly once (2.0.0)" exactly_once site 2.0.0 activate
+else
+	b_runs=$(awk '$1 == "b" && $2 == "site" && $3 == "2.0.0" && $4 == "activate"' "$W/hooks.log" | wc -l)
+	check "b's 2.0.0 hook, cut by the kill, ran again once ($b_runs runs)" [ "$b_runs" -eq 2 ]
+	all=("${NODES[@]}")
+	NODES=(a c d)
+	check "each other hook ran exactly once (2.0.0)" exactly_once site 2.0.0 activate
+	NODES=("${all[@]}")
+fi
 check "no temp files left in b's state_dir" [ -z "$(find "$W/b/state" -name '*.tmp.*')" ]
 finish
