@@ -41,19 +41,21 @@ rm -f "$W/b/pid"
 # On a slow guest the kill can land after b finished the fetch and started
 # the hook; a hook cut off by a crash runs again at the restart (at least
 # once, by design), so b may then run it twice - never more.
-hooked_before=$(awk '$1 == "b" && $2 == "site" && $3 == "2.0.0"' "$W/hooks.log" 2>/dev/null | wc -l)
-[ "$hooked_before" -gt 0 ] && note "the kill landed after b's 2.0.0 hook had started"
 sleep 1
 node_start b
 check "b restarted" wait_up b
 check "2.0.0 reached all nodes after b's crash" wait_for 400 hooked_all site 2.0.0 activate
 sleep 2
 check "each hook ran exactly once (1.0.0)" exactly_once site 1.0.0 activate
+# did the first b start the 2.0.0 hook before it was killed? (its log)
+hooked_before=$(awk '/ started: /{ s++ } s == 1 && /hook .* started for 2\.0\.0 \(activate\)/{ h = 1 } END { print h + 0 }' "$W/b/meshupd.log")
+[ "$hooked_before" -gt 0 ] && note "the kill landed after b's 2.0.0 hook had started"
 if [ "$hooked_before" -eq 0 ]; then
 	check "each hook ran exactly once (2.0.0)" exactly_once site 2.0.0 activate
 else
 	b_runs=$(awk '$1 == "b" && $2 == "site" && $3 == "2.0.0" && $4 == "activate"' "$W/hooks.log" | wc -l)
-	check "b's 2.0.0 hook, cut by the kill, ran again once ($b_runs runs)" [ "$b_runs" -eq 2 ]
+	check "b's 2.0.0 hook, under way at the kill, ran once or once more ($b_runs runs)" \
+		[ "$b_runs" -ge 1 ] && [ "$b_runs" -le 2 ]
 	all=("${NODES[@]}")
 	NODES=(a c d)
 	check "each other hook ran exactly once (2.0.0)" exactly_once site 2.0.0 activate
