@@ -373,6 +373,35 @@ static void test_penalty_steps(void **state)
 	assert_int_equal(p->backoff_ms, 600000);	/* at most 10 min */
 }
 
+/* A flood of strangers fills the neighbour table, but does not evict a
+ * neighbour that advertised what we hold, although it is heard from least
+ * recently of all. */
+static void test_flood_keeps_known(void **state)
+{
+	struct peer_bundle pb;
+	int rounds = 0, used = 0;
+
+	(void)state;
+	load_peer(&pb, "fw-1.5.99.mub");
+	advert(MAC1, &pb, pb.t.n_blocks);
+	while (!d_find_held(pb.key) && rounds++ < 100) {
+		answer(MAC1, &pb, -1);
+		d_fetch_tick();
+	}
+	assert_non_null(d_find_held(pb.key));
+	advert(MAC1, &pb, pb.t.n_blocks);	/* it holds what we hold */
+	for (int i = 0; i < 4 * D_NEIGH_MAX; i++) {
+		uint8_t mac[6] = { 0x02, 0xee, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+
+		d_neigh_update(1, mac, false, 0, 0, NULL, 0);
+	}
+	for (int i = 0; i < D_NEIGH_MAX; i++)
+		used += D.neigh[i].used;
+	assert_int_equal(used, D_NEIGH_MAX);
+	assert_non_null(d_neigh_get(1, MAC1, false));
+	free_peer(&pb);
+}
+
 static void test_reject_unacceptable(void **state)
 {
 	struct peer_bundle pb;
@@ -669,6 +698,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resume_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staging_leftovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_penalty_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flood_keeps_known, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
