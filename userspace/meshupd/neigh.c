@@ -252,7 +252,8 @@ void d_neigh_update(uint32_t ifindex, const uint8_t mac[6], bool has_off,
 	if (n > MESHUP_BEACON_MAX_ENTRIES)
 		n = MESHUP_BEACON_MAX_ENTRIES;
 	nb->n = n;
-	memcpy(nb->e, e, n * sizeof(*e));
+	if (n)
+		memcpy(nb->e, e, n * sizeof(*e));
 	consider(nb, e, n);
 }
 
