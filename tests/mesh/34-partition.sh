@@ -58,7 +58,7 @@ inject a "$W/s1.mub" >/dev/null
 check "1.0.0 active everywhere" wait_for 300 hooked_all site 1.0.0 activate
 
 # ---- 1: split; 2.0.0 due during the split, on side A only
-cut c d
+link_cut c d
 split_at=$(date +%s)
 start=$((split_at + 60))
 mkpayload "$W/p2" 12000
@@ -77,7 +77,7 @@ note "split: side A activated 2.0.0 $(rel_ms "$first" "$start")..$(rel_ms "$last
 sleep 3
 check "side B: still on 1.0.0, never saw 2.0.0" eval 'side_is "$B" active 1.0.0 && side_is "$B" newest 1.0.0 && no_hook "$B" 2.0.0'
 
-heal c d
+link_heal c d
 rejoin=$(date +%s.%N)
 if wait_for 300 side_hooked "$B" 2.0.0 activate; then
 	ok "rejoin: side B activates 2.0.0"
@@ -99,7 +99,7 @@ check "f: 2.0.0 payload byte-exact" payload_exact f "$W/p2" "$W/s2.mub"
 note "part 1 done: $SECONDS s"
 
 # ---- 2: split; a different newer version on each side
-cut c d
+link_cut c d
 mkpayload "$W/p3" 12000
 mkpayload "$W/p31" 12000
 sign "$W/s3.mub" site 3.0.0 "$W/p3"
@@ -109,7 +109,7 @@ check "inject 3.1.0 at f" eval 'inject f "$W/s31.mub" >/dev/null'
 check "side A activates 3.0.0" wait_for 200 side_hooked "$A" 3.0.0 activate
 check "side B activates 3.1.0" wait_for 200 side_hooked "$B" 3.1.0 activate
 check "side A: no 3.1.0 during the split" no_hook "$A" 3.1.0
-heal c d
+link_heal c d
 rejoin=$(date +%s.%N)
 if wait_for 300 hooked_all site 3.1.0 activate; then
 	ok "rejoin: 3.1.0 reaches side A"
@@ -127,7 +127,7 @@ check "a: 3.1.0 payload byte-exact" payload_exact a "$W/p31" "$W/s31.mub"
 note "part 2 done: $SECONDS s"
 
 # ---- 3: split; an experimental bundle that expires during the split
-cut c d
+link_cut c d
 end=$(($(date +%s) + 60))
 mkpayload "$W/p4" 12000
 sign "$W/s4.mub" site 4.0.0 "$W/p4" --end "$end"
@@ -138,7 +138,7 @@ read -r first last <<<"$(hook_times "$A" 3.1.0 revert)"
 check "side A: no revert before end_time" awk -v f="$first" -v s="$end" 'BEGIN { exit !(f >= s) }'
 note "split: side A reverted to 3.1.0 $(rel_ms "$first" "$end")..$(rel_ms "$last" "$end") ms after end_time"
 check "side B: never saw 4.0.0" eval 'side_is "$B" newest 3.1.0 && no_hook "$B" 4.0.0'
-heal c d
+link_heal c d
 rejoin=$(date +%s.%N)
 t0=$(now_ms)
 if wait_for 300 side_is "$B" newest 4.0.0; then

@@ -401,10 +401,10 @@ netem_links() {
 	return $rc
 }
 
-# cut A B / heal A B: the A-B link drops every frame both ways (netem loss
+# link_cut A B / link_heal A B: the A-B link drops every frame both ways (netem loss
 # 100%: the interfaces stay up, neighbours just fall silent) / carries again
-cut() { netem_set "$1" "$2" loss 100% && netem_set "$2" "$1" loss 100%; }
-heal() { netem_del "$1" "$2"; netem_del "$2" "$1"; }
+link_cut() { netem_set "$1" "$2" loss 100% && netem_set "$2" "$1" loss 100%; }
+link_heal() { netem_del "$1" "$2"; netem_del "$2" "$1"; }
 
 # spread NODE B.mub CHANNEL VERSION DEADLINE: inject at NODE, wait until every
 # node ran its activate hook for VERSION; sets SPREAD_MS (inject to the last
