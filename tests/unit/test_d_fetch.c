@@ -402,6 +402,78 @@ static void test_flood_keeps_known(void **state)
 	free_peer(&pb);
 }
 
+/* How many REQUESTs for the manifest of @key went to @mac. */
+static int manifest_reqs(const uint8_t mac[6], const uint8_t *key)
+{
+	int n = 0;
+
+	for (int i = 0; i < n_sent; i++)
+		if (sent[i].type == MESHUP_T_REQUEST && !memcmp(sent[i].peer, mac, 6) &&
+		    !memcmp(sent[i].body, key, 20) && sent[i].body[20] == MESHUP_REQ_MANIFEST)
+			n++;
+	return n;
+}
+
+/* Trust comes from what a neighbour served, not from what it advertises:
+ * while a stranger's transfer waits for its manifest, another stranger that
+ * repeats the keys we hold (as anyone can, from honest beacons) for longer
+ * than any settling time starts nothing; the neighbour that served us a
+ * bundle does. The silent stranger is penalised once its manifest never
+ * comes, the other stranger (not asked) is not. */
+static void test_trust_by_service(void **state)
+{
+	static const uint8_t MAC3[6] = { 2, 0, 0, 0, 0, 3 }, MAC4[6] = { 2, 0, 0, 0, 0, 4 };
+	struct peer_bundle fw, site;
+	struct mu_nl_entry e[2];
+	uint8_t nokey[20];
+	int rounds = 0;
+
+	(void)state;
+	load_peer(&fw, "fw-1.5.99.mub");
+	load_peer(&site, "site-1.0.0.mub");
+	advert(MAC1, &fw, fw.t.n_blocks);
+	while (!d_find_held(fw.key) && rounds++ < 100) {
+		answer(MAC1, &fw, -1);
+		d_fetch_tick();
+	}
+	assert_non_null(d_find_held(fw.key));
+
+	/* a stranger advertises a site version that does not exist */
+	memcpy(nokey, site.key, 20);
+	mu_put_be64(nokey + 4, 9ull << 32);
+	memset(nokey + 12, 0x5a, 8);
+	memcpy(e[0].key, nokey, 20);
+	e[0].blocks_held = 1;
+	d_neigh_update(1, MAC3, false, 0, 0, e, 1);
+	assert_int_equal(manifest_reqs(MAC3, nokey), 1);
+
+	/* another repeats what we hold, and the real site 1.0.0 */
+	memcpy(e[0].key, fw.key, 20);
+	e[0].blocks_held = fw.t.n_blocks;
+	memcpy(e[1].key, site.key, 20);
+	e[1].blocks_held = site.t.n_blocks;
+	d_neigh_update(1, MAC4, false, 0, 0, e, 2);
+	usleep(3100 * 1000);
+	d_neigh_update(1, MAC4, false, 0, 0, e, 2);
+	assert_int_equal(manifest_reqs(MAC4, site.key), 0);
+	assert_null(d_find_xfer(site.key));
+
+	/* the neighbour that served us starts it at once */
+	advert(MAC1, &site, site.t.n_blocks);
+	assert_int_equal(manifest_reqs(MAC1, site.key), 1);
+
+	/* the stranger never answers: penalised after the last try */
+	for (int i = 0; i < 100 && d_find_xfer(nokey); i++) {
+		usleep(100 * 1000);
+		d_fetch_tick();
+	}
+	assert_null(d_find_xfer(nokey));
+	assert_true(d_penalized(MAC3, nokey));
+	assert_false(d_penalized(MAC4, nokey));
+	free_peer(&fw);
+	free_peer(&site);
+}
+
 static void test_reject_unacceptable(void **state)
 {
 	struct peer_bundle pb;
@@ -699,6 +771,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_staging_leftovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_penalty_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flood_keeps_known, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trust_by_service, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -165,6 +165,8 @@ static void ask_manifest(struct d_xfer *x)
 		memcpy(req, x->key, MESHUP_KEY_LEN);
 		req[20] = MESHUP_REQ_MANIFEST;
 		d_nlink_send(s->ifindex, s->mac, MESHUP_T_REQUEST, req, sizeof(req));
+		if (s->masked < 255)
+			s->masked++;
 		break;
 	}
 	x->mreq_at = d_mono_ms();
@@ -278,6 +280,9 @@ void d_fetch_manifest(const struct mu_nl_frame *f)
 		return;
 	}
 	take_manifest(x, m, mlen, digest, f->peer);
+	/* a manifest signed by our keys and accepted: the sender served us */
+	if (x->used && x->state == D_X_BLOCKS && !memcmp(x->key, f->body, MESHUP_KEY_LEN))
+		d_neigh_vouch(f->ifindex, f->peer);
 }
 
 /*
@@ -445,6 +450,7 @@ void d_fetch_block(const struct mu_nl_frame *f)
 	src_drop_block(x, i);
 	bit_set(x->have, i);
 	x->n_have++;
+	d_neigh_vouch(f->ifindex, f->peer);
 	x->fetched++;
 	x->last_progress = d_mono_ms();
 	if (s >= 0) {
@@ -595,9 +601,13 @@ void d_fetch_tick(void)
 		if (x->state == D_X_MANIFEST) {
 			if (now - x->mreq_at >= 1000) {
 				if (x->mtries >= MREQ_TRIES) {
-					/* advertised, but nobody sent the manifest */
+					/* advertised, but nobody sent the manifest:
+					 * each source asked and silent is penalised
+					 * (one that joined late and was never asked
+					 * is not: it may be honest) */
 					for (int s = 0; s < x->nsrc; s++)
-						if (!d_penalized(x->src[s].mac, x->key))
+						if (x->src[s].masked &&
+						    !d_penalized(x->src[s].mac, x->key))
 							d_penalize(x->src[s].mac, x->key,
 								   "advertised an object but sent no manifest");
 					d_xfer_free(x);

@@ -76,6 +76,7 @@ struct d_src {
 	unsigned int acked;		/* blocks since the window last grew */
 	uint32_t last_ans;		/* latest request (ms into the
 					 * transfer) it answered a block of */
+	uint8_t masked;			/* manifest requests sent to it */
 };
 
 enum d_xfer_state { D_X_MANIFEST, D_X_BLOCKS };
@@ -201,6 +202,7 @@ void d_activate_sigchld(void);
 
 /* neigh.c */
 struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create);
+void d_neigh_vouch(uint32_t ifindex, const uint8_t mac[6]);
 void d_neigh_update(uint32_t ifindex, const uint8_t mac[6], bool has_off,
 		    int64_t off, uint8_t q, const struct mu_nl_entry *e,
 		    unsigned int n);

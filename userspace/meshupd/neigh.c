@@ -16,14 +16,14 @@
  * channel at a time (its best acceptable candidate: an evil neighbour
  * advertising sixteen versions that do not exist holds one slot, not all
  * of them). And only a trusted neighbour may start one whenever it likes:
- * known for NEIGH_TRUST_MS, under no penalty, and having advertised at
- * least one object we hold or fetch with a verified manifest (honest
- * neighbours hold what we hold). That last test is remembered: a
- * neighbour that moved on to a new version and dropped the old one from its
- * advert (the normal case: it is the one to fetch from) stays trusted.
- * The others (random MACs of a flood, a neighbour caught
+ * one that has served us something that verified (a block, or a manifest
+ * signed by our keys that we accepted) and is under no penalty now. What a
+ * neighbour advertises proves nothing (the keys of the bundles we hold are
+ * in every honest beacon, for anyone to repeat); what it served does. The
+ * others (random MACs of a flood, new neighbours, a neighbour caught
  * lying) start one only while no other untrusted neighbour's transfer
- * waits for its manifest: together they hold at most one slot.
+ * waits for its manifest: together they hold at most one slot, and a new
+ * honest neighbour is trusted from its first verified block on.
  */
 #include <string.h>
 
@@ -31,11 +31,8 @@
 #include "log.h"
 
 #define NEIGH_FORGET_MS	(30 * 60 * 1000)
-#define NEIGH_TRUST_MS	3000
 
-/* When each entry of D.neigh was created (monotonic ms), by index. */
-static uint64_t born[D_NEIGH_MAX];
-/* ... and whether it has advertised an object we held or fetched. */
+/* Whether each entry of D.neigh has served us something that verified. */
 static bool vouched[D_NEIGH_MAX];
 
 /* Which neighbour's advert started each transfer, by index in D.xfers
@@ -62,8 +59,8 @@ struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create)
 	struct d_neigh *free_e = NULL, *victim = NULL;
 
 	/* When full, the victim is the neighbour heard from longest ago among
-	 * those that never vouched for themselves (see trusted()), and only
-	 * if there is none among all: honest neighbours at steady state beacon
+	 * those that never served us (see trusted()), and only if there is
+	 * none among all: honest neighbours at steady state beacon
 	 * rarely (Trickle), so by age alone a flood of strangers would evict
 	 * them first, and with them their trust.
 	 */
@@ -92,9 +89,13 @@ struct d_neigh *d_neigh_get(uint32_t ifindex, const uint8_t mac[6], bool create)
 	free_e->ifindex = ifindex;
 	memcpy(free_e->mac, mac, 6);
 	free_e->seen = d_mono_ms();
-	born[free_e - D.neigh] = free_e->seen;
 	vouched[free_e - D.neigh] = false;
 	return free_e;
+}
+
+void d_neigh_vouch(uint32_t ifindex, const uint8_t mac[6])
+{
+	vouched[d_neigh_get(ifindex, mac, true) - D.neigh] = true;
 }
 
 /* @a ranks above @b: (version, digest prefix) greater. */
@@ -132,19 +133,7 @@ static bool under_penalty(const uint8_t mac[6])
 
 static bool trusted(const struct d_neigh *nb)
 {
-	bool *v = &vouched[nb - D.neigh];
-
-	for (unsigned int k = 0; k < nb->n && !*v; k++) {
-		const struct d_xfer *x;
-
-		if (d_key_version(nb->e[k].key) == 0)
-			continue;
-		x = d_find_xfer(nb->e[k].key);
-		if (d_find_held(nb->e[k].key) || (x && x->state == D_X_BLOCKS))
-			*v = true;
-	}
-	return *v && d_mono_ms() - born[nb - D.neigh] >= NEIGH_TRUST_MS &&
-	       !under_penalty(nb->mac);
+	return vouched[nb - D.neigh] && !under_penalty(nb->mac);
 }
 
 /* A transfer waiting for its manifest, started by an untrusted (or
