@@ -55,6 +55,9 @@ cleanup() {
 		for n in "${NODES[@]}"; do
 			echo "----- meshupd log of $n" >&2
 			tail -n 60 "$W/$n/meshupd.log" >&2 2>/dev/null
+			# whole logs beside the results with KEEP=1 (in the guest)
+			[ "${KEEP:-0}" = 1 ] && [ -d "${MESHUP_RESULTS:-}" ] &&
+				cp "$W/$n/meshupd.log" "$MESHUP_RESULTS/$(basename "$0" .sh)-$n.meshupd.log" 2>/dev/null
 		done
 	fi
 	rm -rf "$W"

@@ -19,7 +19,8 @@ K=${MESHUP_LANE:-$MESHUP_KERNEL}
 res=$results/results.txt
 cd "$MESHUP_TOP" || exit 1
 touch "$res"
-export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL
+MESHUP_RESULTS=$results
+export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_RESULTS
 
 kmsg() { echo "meshup-guest: $*" >/dev/kmsg 2>/dev/null; }
 result() { # ok|not ok, name[, directive]

@@ -197,7 +197,8 @@ run_guest() { # lane kernel bzImage ko moddir
 			printf 'MESHUP_TESTS=%q\n' "${!sel:-${MESHUP_TESTS:-}}"
 			printf 'MESHUP_SKIP=%q\n' "$skip"
 			printf 'MESHUP_MODDIR=%q\n' "$moddir"
-			printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_LANE MESHUP_TESTS MESHUP_SKIP\n'
+			printf 'KEEP=%q\n' "${KEEP:-0}"
+			printf 'export MESHUP_TOP MESHUP_BUILD MESHUP_KO MESHUP_KERNEL MESHUP_LANE MESHUP_TESTS MESHUP_SKIP KEEP\n'
 		} >"$res/guest.env"
 		rm -f "$res/progress.txt" "$res/done.txt"
 		boot_guest "$L" "$k" "$bz" "$nb"
