@@ -14,8 +14,13 @@
  * when half of them have arrived, so REQUESTs stay far below the module's
  * per-sender rate limit) and WIN_XFER per transfer, only
  * blocks whose parent is already verified, so every block is verified on
- * arrival. A block not answered within 400 ms .. 6.4 s (doubling per try) is
- * asked again, preferably elsewhere. Unanswered blocks are loss, not lies: a
+ * arrival. A block not answered within its source's retransmission timeout
+ * (RFC 6298 style: smoothed round trip + 4 x its variation, from blocks
+ * answered on their first request; doubled by each round of loss until a
+ * sample comes; 400 ms .. 10 s, kept in the neighbour table for the next
+ * transfer), doubling per try, is asked again, preferably elsewhere: a
+ * slow router, or one busy with a flood, is asked at its own pace instead
+ * of being sent every block four times. Unanswered blocks are loss, not lies: a
  * server may skip blocks beyond its rate limit (serve.c) and frames can be
  * dropped between module and daemon on a busy node. So a tick in which some
  * of a neighbour's blocks time out halves its window (grown again by one
@@ -41,6 +46,8 @@
 #include "meshupd.h"
 #include "log.h"
 
+#define RTO_MIN		400u
+#define RTO_MAX		10000u
 #define WIN_SRC		32
 #define WIN_MIN		4
 #define WIN_XFER	128
@@ -130,6 +137,7 @@ static void src_update(struct d_xfer *x, uint32_t ifindex, const uint8_t mac[6],
 		       uint32_t held)
 {
 	int i = src_find(x, ifindex, mac);
+	struct d_neigh *nb;
 
 	if (i < 0) {
 		if (x->nsrc < D_XFER_SRC_MAX) {
@@ -147,8 +155,38 @@ static void src_update(struct d_xfer *x, uint32_t ifindex, const uint8_t mac[6],
 		memset(&x->src[i], 0, sizeof(x->src[i]));
 		x->src[i].ifindex = ifindex;
 		memcpy(x->src[i].mac, mac, 6);
+		nb = d_neigh_get(ifindex, mac, false);
+		x->src[i].rto = nb && nb->rto ? nb->rto : RTO_MIN;
 	}
 	x->src[i].held = held;
+}
+
+/* @s's timeout is now @rto: kept for its next transfer too */
+static void src_set_rto(struct d_src *s, uint32_t rto)
+{
+	struct d_neigh *nb;
+
+	s->rto = rto < RTO_MIN ? RTO_MIN : rto > RTO_MAX ? RTO_MAX : rto;
+	nb = d_neigh_get(s->ifindex, s->mac, false);
+	if (nb)
+		nb->rto = s->rto;
+}
+
+/* A round trip of @r ms to @s, measured on a block asked once (Karn). */
+static void src_rtt(struct d_src *s, uint32_t r)
+{
+	if (!s->srtt) {
+		s->srtt = r ? r : 1;
+		s->rttvar = r / 2;
+	} else {
+		uint32_t d = s->srtt > r ? s->srtt - r : r - s->srtt;
+
+		s->rttvar = (3 * s->rttvar + d) / 4;
+		s->srtt = (7 * s->srtt + r) / 8;
+		if (!s->srtt)
+			s->srtt = 1;
+	}
+	src_set_rto(s, s->srtt + 4 * s->rttvar);
 }
 
 static void ask_manifest(struct d_xfer *x)
@@ -167,6 +205,8 @@ static void ask_manifest(struct d_xfer *x)
 		d_nlink_send(s->ifindex, s->mac, MESHUP_T_REQUEST, req, sizeof(req));
 		if (s->masked < 255)
 			s->masked++;
+		/* asked again after a second, or its timeout if longer */
+		x->mwait = s->rto > 1000 ? s->rto : 1000;
 		break;
 	}
 	x->mreq_at = d_mono_ms();
@@ -432,6 +472,8 @@ void d_fetch_block(const struct mu_nl_frame *f)
 	/* the answer to the latest request of this source seen so far */
 	if (s >= 0 && x->req_src[i] == s && x->req_at[i] > x->src[s].last_ans)
 		x->src[s].last_ans = x->req_at[i];
+	if (s >= 0 && x->req_src[i] == s && x->req_at[i] && x->tries[i] == 1)
+		src_rtt(&x->src[s], (uint32_t)(d_mono_ms() - x->started) + 1 - x->req_at[i]);
 	if (mu_block_verify(&x->t, i, data, len, x->m.root, parent, plen, err)) {
 		src_drop_block(x, i);
 		d_penalize(f->peer, x->key, err);
@@ -474,9 +516,10 @@ void d_fetch_block(const struct mu_nl_frame *f)
 		schedule(x);
 }
 
-static uint32_t timeout_ms(uint8_t tries)
+/* @base doubled per try after the first, at most 16 x */
+static uint32_t timeout_ms(uint32_t base, uint8_t tries)
 {
-	return 400u << (tries > 5 ? 4 : (tries ? tries - 1 : 0));
+	return base << (tries > 5 ? 4 : (tries ? tries - 1 : 0));
 }
 
 /*
@@ -491,8 +534,9 @@ static uint32_t timeout_ms(uint8_t tries)
 #define LOSS_MS	400u
 static uint32_t block_timeout(const struct d_xfer *x, uint32_t i)
 {
-	uint32_t to = timeout_ms(x->tries[i]);
 	uint8_t si = x->req_src[i];
+	uint32_t to = timeout_ms(si < x->nsrc && x->src[si].rto ? x->src[si].rto : RTO_MIN,
+				 x->tries[i]);
 
 	if (si < x->nsrc && x->src[si].last_ans > x->req_at[i] && to > LOSS_MS)
 		to = LOSS_MS;
@@ -569,6 +613,8 @@ static void src_lost(struct d_xfer *x, struct d_src *s)
 
 	s->win = win / 2 > WIN_MIN ? win / 2 : WIN_MIN;
 	s->acked = 0;
+	/* no sample can come while every answer is late: back off */
+	src_set_rto(s, s->rto * 2);
 	if (++s->misses >= MISS_MAX) {
 		s->misses = 0;
 		s->win = 0;
@@ -599,7 +645,7 @@ void d_fetch_tick(void)
 			continue;
 		}
 		if (x->state == D_X_MANIFEST) {
-			if (now - x->mreq_at >= 1000) {
+			if (now - x->mreq_at >= (x->mwait ? x->mwait : 1000)) {
 				if (x->mtries >= MREQ_TRIES) {
 					/* advertised, but nobody sent the manifest:
 					 * each source asked and silent is penalised

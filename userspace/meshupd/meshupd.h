@@ -77,6 +77,8 @@ struct d_src {
 	uint32_t last_ans;		/* latest request (ms into the
 					 * transfer) it answered a block of */
 	uint8_t masked;			/* manifest requests sent to it */
+	uint32_t srtt, rttvar;		/* round trip, ms (0: no sample yet) */
+	uint32_t rto;			/* its retransmission timeout, ms */
 };
 
 enum d_xfer_state { D_X_MANIFEST, D_X_BLOCKS };
@@ -88,6 +90,7 @@ struct d_xfer {
 	enum d_xfer_state state;
 	uint64_t started;		/* monotonic ms */
 	uint64_t mreq_at;
+	uint32_t mwait;			/* ms until the manifest is asked again */
 	unsigned int mtries;
 	int msrc;			/* source asked for the manifest */
 	struct mu_manifest m;
@@ -126,6 +129,8 @@ struct d_neigh {
 	/* serving token bucket */
 	double tokens;
 	uint64_t tok_at;
+	uint32_t rto;			/* last retransmission timeout of a
+					 * transfer from it, ms (0: none) */
 };
 
 struct d_pen {				/* neighbour + object ignored until */
