@@ -16,11 +16,13 @@
  * blocks whose parent is already verified, so every block is verified on
  * arrival. A block not answered within its source's retransmission timeout
  * (RFC 6298 style: smoothed round trip + 4 x its variation, from blocks
- * answered on their first request; doubled by each round of loss until a
- * sample comes; 400 ms .. 10 s, kept in the neighbour table for the next
- * transfer), doubling per try, is asked again, preferably elsewhere: a
- * slow router, or one busy with a flood, is asked at its own pace instead
- * of being sent every block four times. Unanswered blocks are loss, not lies: a
+ * answered on their first request; doubled by each round in which it
+ * answered nothing, until a sample comes; 400 ms .. 10 s, kept in the
+ * neighbour table for the next transfer) is asked again, preferably
+ * elsewhere: a slow router, or one busy with a flood, is asked at its own
+ * pace instead of being sent every block four times; a block lost while
+ * its source goes on answering is asked again sooner (block_timeout()).
+ * Unanswered blocks are loss, not lies: a
  * server may skip blocks beyond its rate limit (serve.c) and frames can be
  * dropped between module and daemon on a busy node. So a tick in which some
  * of a neighbour's blocks time out halves its window (grown again by one
@@ -516,16 +518,10 @@ void d_fetch_block(const struct mu_nl_frame *f)
 		schedule(x);
 }
 
-/* @base doubled per try after the first, at most 16 x */
-static uint32_t timeout_ms(uint32_t base, uint8_t tries)
-{
-	return base << (tries > 5 ? 4 : (tries ? tries - 1 : 0));
-}
-
 /*
  * How long block @i, asked at x->req_at[i], may stay unanswered. A source
  * that went quiet, or is slow and still working through earlier requests,
- * gets the doubling timeout above; but once it has answered a request made
+ * gets its retransmission timeout; but once it has answered a request made
  * after this block's (a source answers its requests in order), this block
  * was lost on the way, and waiting seconds for it only holds a window
  * slot: it is asked again LOSS_MS after it was asked (more than any
@@ -535,8 +531,7 @@ static uint32_t timeout_ms(uint32_t base, uint8_t tries)
 static uint32_t block_timeout(const struct d_xfer *x, uint32_t i)
 {
 	uint8_t si = x->req_src[i];
-	uint32_t to = timeout_ms(si < x->nsrc && x->src[si].rto ? x->src[si].rto : RTO_MIN,
-				 x->tries[i]);
+	uint32_t to = si < x->nsrc && x->src[si].rto ? x->src[si].rto : RTO_MIN;
 
 	if (si < x->nsrc && x->src[si].last_ans > x->req_at[i] && to > LOSS_MS)
 		to = LOSS_MS;
@@ -606,15 +601,19 @@ static void schedule(struct d_xfer *x)
 	}
 }
 
-/* Some blocks asked from @s timed out: one round of loss. */
-static void src_lost(struct d_xfer *x, struct d_src *s)
+/* Some blocks asked from @s timed out: one round of loss. @silent: some
+ * of them timed out with no later answer from @s either (it is slow or
+ * gone, not losing frames). */
+static void src_lost(struct d_xfer *x, struct d_src *s, bool silent)
 {
 	unsigned int win = s->win ? s->win : WIN_SRC;
 
 	s->win = win / 2 > WIN_MIN ? win / 2 : WIN_MIN;
 	s->acked = 0;
-	/* no sample can come while every answer is late: back off */
-	src_set_rto(s, s->rto * 2);
+	/* no sample can come while every answer is late: back off (not for
+	 * loss: a source that goes on answering is not slow) */
+	if (silent)
+		src_set_rto(s, s->rto * 2);
 	if (++s->misses >= MISS_MAX) {
 		s->misses = 0;
 		s->win = 0;
@@ -675,7 +674,7 @@ void d_fetch_tick(void)
 		}
 		rel = (uint32_t)(now - x->started) + 1;
 		{
-			bool lost[D_XFER_SRC_MAX] = { false };
+			bool lost[D_XFER_SRC_MAX] = { false }, silent[D_XFER_SRC_MAX] = { false };
 
 			for (uint32_t i = x->held; i < x->t.n_blocks; i++) {
 				uint8_t si;
@@ -684,13 +683,16 @@ void d_fetch_tick(void)
 				    rel - x->req_at[i] < block_timeout(x, i))
 					continue;
 				si = x->req_src[i];
-				src_drop_block(x, i);
-				if (si < x->nsrc)
+				if (si < x->nsrc) {
 					lost[si] = true;
+					if (x->src[si].last_ans <= x->req_at[i])
+						silent[si] = true;
+				}
+				src_drop_block(x, i);
 			}
 			for (int si = 0; si < x->nsrc; si++)
 				if (lost[si])
-					src_lost(x, &x->src[si]);
+					src_lost(x, &x->src[si], silent[si]);
 		}
 		schedule(x);
 		any = true;
