@@ -373,8 +373,8 @@ static void test_penalty_steps(void **state)
 	assert_int_equal(p->backoff_ms, 600000);	/* at most 10 min */
 }
 
-/* A flood of strangers fills the neighbour table, but does not evict a
- * neighbour that advertised what we hold, although it is heard from least
+/* A flood of strangers fills the neighbour table, but does not evict the
+ * neighbour that served us a bundle, although it is heard from least
  * recently of all. */
 static void test_flood_keeps_known(void **state)
 {
