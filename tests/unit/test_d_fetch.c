@@ -373,22 +373,30 @@ static void test_penalty_steps(void **state)
 	assert_int_equal(p->backoff_ms, 600000);	/* at most 10 min */
 }
 
+/* @mac advertises @pb and serves all of it: we hold it at the end. */
+static void fetch_all(const uint8_t mac[6], const struct peer_bundle *pb)
+{
+	int rounds = 0;
+
+	advert(mac, pb, pb->t.n_blocks);
+	while (!d_find_held(pb->key) && rounds++ < 100) {
+		answer(mac, pb, -1);
+		d_fetch_tick();
+	}
+	assert_non_null(d_find_held(pb->key));
+}
+
 /* A flood of strangers fills the neighbour table, but does not evict the
  * neighbour that served us a bundle, although it is heard from least
  * recently of all. */
 static void test_flood_keeps_known(void **state)
 {
 	struct peer_bundle pb;
-	int rounds = 0, used = 0;
+	int used = 0;
 
 	(void)state;
 	load_peer(&pb, "fw-1.5.99.mub");
-	advert(MAC1, &pb, pb.t.n_blocks);
-	while (!d_find_held(pb.key) && rounds++ < 100) {
-		answer(MAC1, &pb, -1);
-		d_fetch_tick();
-	}
-	assert_non_null(d_find_held(pb.key));
+	fetch_all(MAC1, &pb);
 	advert(MAC1, &pb, pb.t.n_blocks);	/* it holds what we hold */
 	for (int i = 0; i < 4 * D_NEIGH_MAX; i++) {
 		uint8_t mac[6] = { 0x02, 0xee, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
@@ -426,17 +434,11 @@ static void test_trust_by_service(void **state)
 	struct peer_bundle fw, site;
 	struct mu_nl_entry e[2];
 	uint8_t nokey[20];
-	int rounds = 0;
 
 	(void)state;
 	load_peer(&fw, "fw-1.5.99.mub");
 	load_peer(&site, "site-1.0.0.mub");
-	advert(MAC1, &fw, fw.t.n_blocks);
-	while (!d_find_held(fw.key) && rounds++ < 100) {
-		answer(MAC1, &fw, -1);
-		d_fetch_tick();
-	}
-	assert_non_null(d_find_held(fw.key));
+	fetch_all(MAC1, &fw);
 
 	/* a stranger advertises a site version that does not exist */
 	memcpy(nokey, site.key, 20);
