@@ -41,10 +41,14 @@ if [ -z "${MESHUP_TESTS:-}" ]; then
 	if [ -z "${MESHUP_TESTS_debug+set}" ]; then
 		# two lanes on the debug kernel: the fault scripts in their own guest
 		MESHUP_TESTS_debug='kunit selftest/* mesh/1*.sh mesh/20*.sh mesh/30*.sh mesh/31*.sh'
-		MESHUP_TESTS_debug_faults='mesh/32*.sh mesh/33*.sh mesh/34*.sh mesh/35*.sh mesh/3[6-9]*.sh'
+		# mesh/33 (malicious neighbour) runs on stock only: beside the
+		# other lanes the KASAN guest starves under its floods (open,
+		# Documentation/testing.rst)
+		MESHUP_TESTS_debug_faults='mesh/32*.sh mesh/34*.sh mesh/35*.sh mesh/3[6-9]*.sh'
 		case " ${MESHUP_KERNELS:-debug stock} " in
 		*" debug "*)
-			echo "ok - debug: long propagation scripts (mesh/2[1-9]*, mesh/4*) # SKIP run on the stock kernel only (MESHUP_TESTS_debug='*' runs them here too)" ;;
+			echo "ok - debug: long propagation scripts (mesh/2[1-9]*, mesh/4*) # SKIP run on the stock kernel only (MESHUP_TESTS_debug='*' runs them here too)"
+			echo "ok - debug: mesh/33-malicious.sh # SKIP known open: beside the other lanes the KASAN+TCG guest starves under the floods (c's helper drops deliveries) and the mesh does not converge within 300 s; passes alone (MESHUP_TESTS_debug_faults='mesh/33*.sh'); runs on stock" ;;
 		esac
 	fi
 	if [ -z "${MESHUP_TESTS_stock+set}" ]; then
