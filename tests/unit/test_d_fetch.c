@@ -315,6 +315,51 @@ static void test_fetch_and_serve(void **state)
 	free_peer(&pb);
 }
 
+/* The retransmission timeout: a source that answers nothing in a round
+ * backs off (doubling); a measured round trip sets it again (at least
+ * 400 ms), and the neighbour table keeps it. */
+static void test_rto(void **state)
+{
+	struct peer_bundle pb;
+	uint8_t body[MESHUP_MAX_BODY];
+	struct d_xfer *x;
+
+	(void)state;
+	load_peer(&pb, "fw-1.5.99.mub");
+	advert(MAC1, &pb, pb.t.n_blocks);
+	n_taken = n_sent;
+	memcpy(body, pb.key, 20);
+	memcpy(body + 20, pb.mraw, pb.mlen);
+	deliver(MAC1, MESHUP_T_MANIFEST, body, 20 + pb.mlen);
+	x = d_find_xfer(pb.key);
+	assert_non_null(x);
+	assert_int_equal(x->state, D_X_BLOCKS);
+	assert_int_equal(x->src[0].rto, 400);
+
+	/* silent: each round that times out doubles it */
+	n_taken = n_sent;
+	usleep(450 * 1000);
+	d_fetch_tick();
+	assert_int_equal(x->src[0].rto, 800);
+	usleep(850 * 1000);
+	d_fetch_tick();
+	assert_int_equal(x->src[0].rto, 1600);
+
+	/* blocks answered on their first request give samples: the timeout
+	 * goes back to the measured round trip (here the 400 ms floor), and
+	 * the neighbour keeps it for its next transfer */
+	for (uint32_t i = 0; i < x->t.n_blocks; i++)
+		x->req_at[i] = 0;
+	x->outstanding = x->src[0].outstanding = 0;
+	memset(x->tries, 0, x->t.n_blocks);
+	n_taken = n_sent;
+	d_fetch_tick();			/* asks again, each block a first time */
+	assert_true(answer(MAC1, &pb, -1) > 0);
+	assert_non_null(d_find_held(pb.key));
+	assert_int_equal(d_neigh_get(1, MAC1, false)->rto, 400);
+	free_peer(&pb);
+}
+
 static void test_bad_peers(void **state)
 {
 	struct peer_bundle pb;
@@ -765,6 +810,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fetch_and_serve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_peers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rto, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reject_unacceptable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_corrupt, setup, teardown),
