@@ -35,7 +35,11 @@ check() { # name cmd... : ok if the command succeeds
 	shift
 	if "$@"; then ok "$name"; else notok "$name"; fi
 }
-now_ms() { date +%s%3N; }
+# now_ms: the wall clock in ms, without starting a process
+now_ms() {
+	local t=${EPOCHREALTIME//[!0-9]/}
+	echo "${t%???}"
+}
 
 cleanup() {
 	local n
@@ -312,10 +316,10 @@ finish() {
 # reads the shared hook log, no daemon round trip)
 hooked_all() {
 	[ -f "$W/hooks.log" ] || return 1
-	printf '%s\n' "${NODES[@]}" | awk -v c="$1" -v v="$2" -v r="$3" '
-		NR == FNR { want[$1] = 1; next }
-		$2 == c && $3 == v && $4 == r { ran[$1] = 1 }
-		END { for (n in want) if (!(n in ran)) exit 1 }' - "$W/hooks.log"
+	awk -v nodes="${NODES[*]}" -v c="$1" -v v="$2" -v r="$3" '
+		BEGIN { split(nodes, l); for (i in l) want[l[i]] = 1 }
+		$2 == c && $3 == v && $4 == r { delete want[$1] }
+		END { for (n in want) exit 1 }' "$W/hooks.log"
 }
 
 # last_hook_time CHANNEL VERSION REASON: latest hook time (s.ns) over nodes
