@@ -18,8 +18,11 @@
  *    there is none does the least recently heard neighbour), so a flood
  *    churns a few entries and leaves real neighbours in place;
  *  - REQUESTs of senders that are not in the neighbour table share one
- *    token bucket (req_rate, req_burst) instead of getting one each; known
- *    neighbours keep their own.
+ *    token bucket of 1/MESHUP_STRANGER_DIV of a neighbour's (req_rate and
+ *    req_burst divided, at least 1) instead of getting one each; known
+ *    neighbours keep their own.  An honest node has beaconed before it
+ *    asks, so only one whose beacons the admission bucket turned away
+ *    lands there, and it still progresses, more slowly.
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
@@ -42,6 +45,8 @@
 #define MESHUP_ADMIT_RATE	10
 #define MESHUP_ADMIT_BURST	32
 #define MESHUP_PROBATION_DIV	16
+/* Strangers together get this fraction of one neighbour's REQUEST rate. */
+#define MESHUP_STRANGER_DIV	8
 
 /**
  * struct meshup_rl - the REQUEST token bucket of one sender
@@ -66,11 +71,6 @@ static void meshup_rl_free(struct meshup_net *mn, struct meshup_rl *rl)
 	list_del(&rl->lru);
 	mn->rl_count--;
 	kfree(rl);
-}
-
-static u32 meshup_addr_hash(int ifindex, const u8 *addr)
-{
-	return jhash(addr, ETH_ALEN, ifindex);
 }
 
 static u64 meshup_tb_max(u32 rate, u32 burst)
@@ -252,24 +252,27 @@ out:
  * @mn: the namespace state
  * @ifindex: interface it arrived on
  * @src: the sender's MAC
+ * @now: current time, ns (ktime_get_ns())
  *
  * A sender that is not in the neighbour table is charged to the bucket all
- * such senders share.
+ * such senders share, which refills MESHUP_STRANGER_DIV times more slowly
+ * than a neighbour's and is that much shallower.
  *
  * Return: false if the sender exceeded its rate.
  */
 bool meshup_neigh_request_ok(struct meshup_net *mn, int ifindex,
-			     const u8 *src)
+			     const u8 *src, u64 now)
 {
 	u32 rate = READ_ONCE(mn->params.req_rate);
 	u32 burst = READ_ONCE(mn->params.req_burst);
-	u64 now = ktime_get_ns();
 	struct meshup_rl *rl;
 	bool ok = true;
 
 	spin_lock_bh(&mn->neigh_lock);
 	if (!meshup_neigh_find(mn, ifindex, src)) {
-		ok = meshup_tb_take(&mn->stranger_tb, now, rate, burst);
+		ok = meshup_tb_take(&mn->stranger_tb, now,
+				    max_t(u32, rate / MESHUP_STRANGER_DIV, 1),
+				    max_t(u32, burst / MESHUP_STRANGER_DIV, 1));
 		goto out;
 	}
 	hash_for_each_possible(mn->rl_hash, rl, hnode,

@@ -6,6 +6,7 @@
 #define _MESHUP_NEIGH_H
 
 #include <linux/if_ether.h>
+#include <linux/jhash.h>
 #include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/types.h>
@@ -45,11 +46,17 @@ struct meshup_neigh {
 	struct meshup_beacon_entry entries[MESHUP_BEACON_MAX_ENTRIES];
 };
 
+/* The hash of a (interface, MAC) key in both tables. */
+static inline u32 meshup_addr_hash(int ifindex, const u8 *addr)
+{
+	return jhash(addr, ETH_ALEN, ifindex);
+}
+
 bool meshup_tb_take(struct meshup_tb *tb, u64 now, u32 rate, u32 burst);
 int meshup_neigh_beacon(struct meshup_net *mn, struct meshup_iface *ifc,
 			const u8 *src, const struct meshup_beacon *b);
 bool meshup_neigh_request_ok(struct meshup_net *mn, int ifindex,
-			     const u8 *src);
+			     const u8 *src, u64 now);
 void meshup_neigh_flush_iface(struct meshup_net *mn, int ifindex);
 void meshup_neigh_flush(struct meshup_net *mn);
 void meshup_neigh_gc(struct work_struct *work);

@@ -21,7 +21,8 @@
  * @imin_ms: Trickle Imin
  * @imax_doublings: Imax = Imin << this
  * @k: Trickle redundancy constant
- * @req_rate: REQUESTs per second per sender
+ * @req_rate: REQUESTs per second per neighbour (senders not in the table
+ *            share one bucket of an eighth of this, and of @req_burst)
  * @req_burst: token bucket depth
  * @neigh_max: neighbour table size
  * @neigh_timeout_ms: neighbour lifetime, 0 = 4 * Imax

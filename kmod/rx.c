@@ -15,6 +15,7 @@
 #include <linux/if_ether.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/timekeeping.h>
 #include <asm/unaligned.h>
 
 #include "iface.h"
@@ -62,7 +63,8 @@ meshup_rx_unicast(struct meshup_iface *ifc, struct sk_buff *skb,
 	if (skb->pkt_type != PACKET_HOST)
 		return MESHUP_DROP_NOT_FOR_US;
 	if (fi->type == MESHUP_T_REQUEST &&
-	    !meshup_neigh_request_ok(ifc->mn, ifc->ifindex, src))
+	    !meshup_neigh_request_ok(ifc->mn, ifc->ifindex, src,
+				     ktime_get_ns()))
 		return MESHUP_DROP_RATE_LIMITED;
 	meshup_iface_stat(ifc, MESHUP_STAT_A_RX_BEACON + fi->type -
 			  MESHUP_T_BEACON);

@@ -78,7 +78,7 @@
  *        MESHUP_PARAM_A_IMIN_MS: NLA_U32, Trickle Imin, 10..60000
  *        MESHUP_PARAM_A_IMAX_DOUBLINGS: NLA_U32, Trickle Imax = Imin << this, 0..20
  *        MESHUP_PARAM_A_K: NLA_U32, Trickle redundancy constant, 1..255
- *        MESHUP_PARAM_A_REQ_RATE: NLA_U32, REQUESTs/s per known sender; strangers share one
+ *        MESHUP_PARAM_A_REQ_RATE: NLA_U32, REQUESTs/s per neighbour; strangers share 1/8
  *        MESHUP_PARAM_A_REQ_BURST: NLA_U32, burst of the same token bucket
  *        MESHUP_PARAM_A_NEIGH_MAX: NLA_U32, neighbour table size, 1..4096
  *        MESHUP_PARAM_A_NEIGH_TIMEOUT_MS: NLA_U32, neighbour lifetime
@@ -403,7 +403,8 @@ enum meshup_if_filter {
  * @MESHUP_PARAM_A_IMAX_DOUBLINGS: u32, Imax = Imin << this (default 13)
  * @MESHUP_PARAM_A_K: u32, Trickle redundancy constant (default 2)
  * @MESHUP_PARAM_A_REQ_RATE: u32, REQUESTs per second per sender in the
- *	neighbour table; senders not in it share one bucket (default 200)
+ *	neighbour table (default 200); senders not in it share one bucket of
+ *	an eighth of this rate and depth (at least 1)
  * @MESHUP_PARAM_A_REQ_BURST: u32, token bucket depth (default 400)
  * @MESHUP_PARAM_A_NEIGH_MAX: u32, neighbour table size (default 256)
  * @MESHUP_PARAM_A_NEIGH_TIMEOUT_MS: u32, a neighbour not heard for this
