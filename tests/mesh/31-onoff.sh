@@ -39,10 +39,13 @@ note "seed $SEED (MESHUP_SEED=$SEED repeats this run), churn for $CHURN_S s"
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", a * 1000 - b }'; }
 payload_of() { echo "$W/$1/state/$(q "$1" "ch('site')['active']['digest']").payload"; }
-links_of() { ip -n "$NSP$1" -o link show | awk -F': ' '$2 ~ /^to-/ { sub(/@.*/, "", $2); print $2 }'; }
-set_links() { # NODE up|down
+declare -A LINKS	# node -> its veth ends, looked up once
+for n in $ALL; do
+	LINKS[$n]=$(ip -n "$NSP$n" -o link show | awk -F': ' '$2 ~ /^to-/ { sub(/@.*/, "", $2); print $2 }')
+done
+set_links() { # NODE up|down: one ip process for all of them
 	local l
-	for l in $(links_of "$1"); do ip -n "$NSP$1" link set "$l" "$2"; done
+	for l in ${LINKS[$1]}; do echo "link set $l $2"; done | ip -n "$NSP$1" -batch -
 }
 
 # baseline: no churn
