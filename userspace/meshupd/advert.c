@@ -4,7 +4,7 @@
  * housekeeping tick. Entries: every held bundle (blocks_held = B), every
  * transfer past its manifest (contiguous verified blocks, for cut-through),
  * and each configured channel that has neither as version 0 / digest 0 /
- * blocks 0; at most 16. A new set of keys goes to the module at once; a
+ * blocks 0; at most 16, each channel's newest first (d_advert_build()). A new set of keys goes to the module at once; a
  * change of blocks_held alone at most every 300 ms (each change resets the
  * Trickle timers), except that a bundle becoming complete goes out at once. Mesh time and clock quality are refreshed
  * every second; the neighbour table (offsets, adverts) is re-read from the
@@ -21,37 +21,82 @@ static int n_last = -1;
 static uint64_t last_entries_at;
 static unsigned int ticks;
 
-int d_advert_build(struct mu_nl_entry *e)
+/* An entry a channel could advertise: a held bundle or a transfer. */
+struct cand {
+	const uint8_t *key;
+	uint32_t blocks_held;
+	bool taken;
+};
+
+/* The candidates of channel @c: held bundles, then transfers past their manifest. */
+static int candidates(int c, struct cand *cd)
 {
+	struct d_chan *ch = &D.chans[c];
 	int n = 0;
 
+	for (int i = 0; i < D_HELD_MAX; i++)
+		if (ch->held[i].used)
+			cd[n++] = (struct cand){ ch->held[i].key, ch->held[i].t.n_blocks, false };
+	for (int i = 0; i < D_XFER_MAX; i++) {
+		struct d_xfer *x = &D.xfers[i];
+
+		if (x->used && x->chan == c && x->state == D_X_BLOCKS)
+			cd[n++] = (struct cand){ x->key, x->held, false };
+	}
+	return n;
+}
+
+static void put(struct mu_nl_entry *e, struct cand *cd)
+{
+	memcpy(e->key, cd->key, MESHUP_KEY_LEN);
+	e->blocks_held = cd->blocks_held;
+	cd->taken = true;
+}
+
+/*
+ * The entries, at most MESHUP_BEACON_MAX_ENTRIES: first one per channel
+ * (its newest version, held or being fetched, else the placeholder), so that
+ * every channel stays visible to neighbours and to Trickle's consistency
+ * check; then the others (older held bundles, other transfers) while there
+ * is room. What does not fit is left out, with a warning the first time.
+ */
+int d_advert_build(struct mu_nl_entry *e)
+{
+	static bool warned;
+	struct cand cd[D_MAX_CHANNELS][D_HELD_MAX + D_XFER_MAX];
+	int nc[D_MAX_CHANNELS];
+	int n = 0, left = 0;
+
+	_Static_assert(D_MAX_CHANNELS <= MESHUP_BEACON_MAX_ENTRIES,
+		       "every channel gets an entry");
 	for (int c = 0; c < D.cfg.n_chans; c++) {
-		struct d_chan *ch = &D.chans[c];
-		bool any = false;
+		int best = -1;
 
-		for (int i = 0; i < D_HELD_MAX && n < MESHUP_BEACON_MAX_ENTRIES; i++) {
-			if (!ch->held[i].used)
-				continue;
-			memcpy(e[n].key, ch->held[i].key, MESHUP_KEY_LEN);
-			e[n].blocks_held = ch->held[i].t.n_blocks;
-			n++;
-			any = true;
-		}
-		for (int i = 0; i < D_XFER_MAX && n < MESHUP_BEACON_MAX_ENTRIES; i++) {
-			struct d_xfer *x = &D.xfers[i];
-
-			if (!x->used || x->chan != c || x->state != D_X_BLOCKS)
-				continue;
-			memcpy(e[n].key, x->key, MESHUP_KEY_LEN);
-			e[n].blocks_held = x->held;
-			n++;
-			any = true;
-		}
-		if (!any && n < MESHUP_BEACON_MAX_ENTRIES) {
+		nc[c] = candidates(c, cd[c]);
+		for (int i = 0; i < nc[c]; i++)
+			if (best < 0 || d_key_version(cd[c][i].key) > d_key_version(cd[c][best].key))
+				best = i;
+		if (best >= 0) {
+			put(&e[n++], &cd[c][best]);
+		} else {
 			memset(&e[n], 0, sizeof(e[n]));
-			memcpy(e[n].key, ch->cfg->id, 4);
+			memcpy(e[n].key, D.chans[c].cfg->id, 4);
 			n++;
 		}
+	}
+	for (int c = 0; c < D.cfg.n_chans; c++)
+		for (int i = 0; i < nc[c]; i++) {
+			if (cd[c][i].taken)
+				continue;
+			if (n < MESHUP_BEACON_MAX_ENTRIES)
+				put(&e[n++], &cd[c][i]);
+			else
+				left++;
+		}
+	if (left && !warned) {
+		warned = true;
+		d_warn("advert full: %d older bundle(s) or transfer(s) left out of the %d entries a beacon carries (each channel keeps its newest)",
+		       left, MESHUP_BEACON_MAX_ENTRIES);
 	}
 	return n;
 }
