@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "meshupd.h"
 #include "log.h"
@@ -106,6 +107,7 @@ static void reset_memory(void)
 		for (int k = 0; k < D_HELD_MAX; k++)
 			d_held_free(&D.chans[i].held[k]);
 		D.chans[i].have_applied = false;
+		D.chans[i].applied_version_known = false;
 		D.chans[i].hook_pid = 0;
 	}
 }
@@ -227,11 +229,96 @@ static void test_untrusted_left_alone(void **state)
 	assert_false(exists(SITE ".payload.corrupt"));
 }
 
+static void write_record(const char *chan, const char *body)
+{
+	char p[512], buf[1024], err[MU_ERR_LEN];
+	int len = snprintf(buf, sizeof(buf), "meshup-state 1\nchannel %s\n%s", chan, body);
+
+	path(p, sizeof(p), chan);
+	strcat(p, ".state");
+	assert_int_equal(mu_write_file_atomic(p, buf, (size_t)len, 0644, err), 0);
+}
+
+static bool record_has(const char *chan, const char *line)
+{
+	char p[512], buf[1024] = "";
+	FILE *f;
+
+	path(p, sizeof(p), chan);
+	strcat(p, ".state");
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	fclose(f);
+	return strstr(buf, line) != NULL;
+}
+
+/* The record keeps the version of the applied bundle, so that falling back
+ * from one that is gone (damaged, moved aside) runs the hook as a revert. */
+static void test_applied_version(void **state)
+{
+	struct d_chan *c = &D.chans[0];
+
+	assert_int_equal(inject("site-1.0.0.mub"), 0);
+
+	/* a record from before applied_version: taken from the held bundle */
+	reset_memory();
+	write_record("site", "applied " SITE "\nhook_status 0\n");
+	assert_int_equal(d_store_load(), 0);
+	assert_true(c->have_applied);
+	assert_true(c->applied_version_known);
+	assert_int_equal(c->applied_version, 1ull << 48);
+	assert_true(record_has("site", "applied_version 1.0.0\n"));
+	/* same bundle: nothing to run */
+	d_activate_eval(0);
+	assert_int_equal(c->hook_pid, 0);
+
+	/* 2.0.0 was applied and is gone: 1.0.0 takes over as a revert */
+	reset_memory();
+	write_record("site", "applied " FW "\napplied_version 2.0.0\nhook_status 0\n");
+	assert_int_equal(d_store_load(), 0);
+	assert_true(c->applied_version_known);
+	assert_int_equal(c->applied_version, 2ull << 48);
+	d_activate_eval(0);
+	assert_true(c->hook_pid > 0);
+	assert_true(c->hook_revert);
+	assert_int_equal(c->hook_version, 1ull << 48);
+	waitpid(c->hook_pid, NULL, 0);
+
+	/* 0.9.0 was applied and is gone: 1.0.0 is newer, an activation */
+	reset_memory();
+	write_record("site", "applied " FW "\napplied_version 0.9.0\nhook_status 0\n");
+	assert_int_equal(d_store_load(), 0);
+	d_activate_eval(0);
+	assert_true(c->hook_pid > 0);
+	assert_false(c->hook_revert);
+	waitpid(c->hook_pid, NULL, 0);
+
+	/* unknown and gone (an old record): an activation, as before */
+	reset_memory();
+	write_record("site", "applied " FW "\nhook_status 0\n");
+	assert_int_equal(d_store_load(), 0);
+	assert_false(c->applied_version_known);
+	d_activate_eval(0);
+	assert_true(c->hook_pid > 0);
+	assert_false(c->hook_revert);
+	waitpid(c->hook_pid, NULL, 0);
+
+	/* a version that does not parse: the record is corrupt */
+	reset_memory();
+	write_record("site", "applied " FW "\napplied_version 2.x\nhook_status 0\n");
+	assert_int_equal(d_store_load(), 0);
+	assert_true(exists("site.state.corrupt"));
+	assert_false(c->have_applied);
+	assert_false(c->applied_version_known);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_install_and_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_left_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_applied_version, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

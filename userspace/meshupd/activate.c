@@ -63,6 +63,7 @@ static void run_hook(int chan, struct d_held *h, bool revert)
 	}
 	c->hook_pid = pid;
 	memcpy(c->hook_digest, h->digest, 32);
+	c->hook_version = h->m.version;
 	c->hook_revert = revert;
 	d_dbg("%s: hook %s started for %s (%s)", c->cfg->name, c->cfg->hook, v,
 	      revert ? "revert" : "activate");
@@ -112,9 +113,13 @@ void d_activate_eval(int chan)
 
 		d_held_bref(prev, &pb);
 		revert = d_key_cmp(&b[a], &pb) < 0;
-	} else if (c->have_applied) {
-		/* the applied bundle is gone: older unless version says otherwise */
-		revert = false;
+	} else if (c->have_applied && c->applied_version_known) {
+		/* the applied bundle is gone (damaged, moved aside): the
+		 * record still says which version it was */
+		struct d_bref pb = { .version = c->applied_version };
+
+		memcpy(pb.prefix, c->applied, 8);
+		revert = d_key_cmp(&b[a], &pb) < 0;
 	}
 	run_hook(chan, h, revert);
 }
@@ -167,8 +172,7 @@ void d_activate_sigchld(void)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (int ci = 0; ci < D.cfg.n_chans; ci++) {
 			struct d_chan *c = &D.chans[ci];
-			struct d_held *h;
-			char v[MU_VERSION_STRLEN] = "?", hx[17];
+			char v[MU_VERSION_STRLEN], hx[17];
 			int rc;
 
 			if (c->hook_pid != pid)
@@ -177,13 +181,13 @@ void d_activate_sigchld(void)
 			rc = WIFEXITED(status) ? WEXITSTATUS(status) :
 			     128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 			c->hook_status = rc;
-			h = held_by_digest(c, c->hook_digest);
-			if (h)
-				mu_version_str(h->m.version, v);
+			mu_version_str(c->hook_version, v);
 			mu_hex(c->hook_digest, 8, hx);
 			if (rc == 0) {
 				c->have_applied = true;
 				memcpy(c->applied, c->hook_digest, 32);
+				c->applied_version = c->hook_version;
+				c->applied_version_known = true;
 				c->hook_failures = 0;
 				c->hook_retry_at = 0;
 				d_info("%s %s %s (digest %s)",

@@ -57,9 +57,12 @@ struct d_chan {
 	/* activation */
 	bool have_applied;		/* a hook ran successfully for ... */
 	uint8_t applied[32];		/* ... this digest (persisted) */
+	bool applied_version_known;	/* records before it lack it */
+	uint64_t applied_version;	/* ... of this version (persisted) */
 	int hook_status;		/* last exit status, -1 never ran */
 	pid_t hook_pid;			/* running hook, 0 none */
 	uint8_t hook_digest[32];
+	uint64_t hook_version;
 	bool hook_revert;
 	unsigned int hook_failures;
 	uint64_t hook_retry_at;		/* monotonic ms */

@@ -291,7 +291,7 @@ static int format_state(int chan, char *buf, size_t size)
 	struct d_chan *c = &D.chans[chan];
 	struct d_bref b[D_HELD_MAX];
 	int idx[D_HELD_MAX], n, nw, ac, fb;
-	char ap[65];
+	char ap[65], av[MU_VERSION_STRLEN];
 	uint64_t now = d_mesh_s();
 
 	n = d_chan_brefs(c, b, idx);
@@ -302,10 +302,14 @@ static int format_state(int chan, char *buf, size_t size)
 		mu_hex(c->applied, 32, ap);
 	else
 		snprintf(ap, sizeof(ap), "-");
+	if (c->have_applied && c->applied_version_known)
+		mu_version_str(c->applied_version, av);
+	else
+		snprintf(av, sizeof(av), "-");
 #define HX(i) ((i) >= 0 ? c->held[idx[i]].hex : "-")
 	return snprintf(buf, size,
-			"meshup-state 1\nchannel %s\nnewest %s\nactive %s\nfallback %s\napplied %s\nhook_status %d\n",
-			c->cfg->name, HX(nw), HX(ac), HX(fb), ap, c->hook_status);
+			"meshup-state 1\nchannel %s\nnewest %s\nactive %s\nfallback %s\napplied %s\napplied_version %s\nhook_status %d\n",
+			c->cfg->name, HX(nw), HX(ac), HX(fb), ap, av, c->hook_status);
 #undef HX
 }
 
@@ -385,6 +389,14 @@ static void load_state(int chan)
 				ok = false;
 			else
 				c->have_applied = strcmp(val, "-") != 0;
+		} else if (!strcmp(k, "applied_version")) {
+			/* absent from records written before it: unknown */
+			if (strcmp(val, "-")) {
+				if (mu_version_parse(val, &c->applied_version, NULL))
+					ok = false;
+				else
+					c->applied_version_known = true;
+			}
 		} else if (!strcmp(k, "hook_status")) {
 			st = strtol(val, &end, 10);
 			if (*end || st < -1 || st > 255)
@@ -402,6 +414,7 @@ static void load_state(int chan)
 		       path, name);
 		quarantine(name);
 		c->have_applied = false;
+		c->applied_version_known = false;
 		c->hook_status = -1;
 	}
 }
@@ -611,7 +624,17 @@ int d_store_load(void)
 	closedir(d);
 	fsync_dir(D.cfg.state_dir);
 	for (int c = 0; c < D.cfg.n_chans; c++) {
+		struct d_chan *ch = &D.chans[c];
+
 		load_state(c);
+		/* a record written before applied_version: take it from the
+		 * bundle while that is still here */
+		for (int i = 0; i < D_HELD_MAX && ch->have_applied &&
+				!ch->applied_version_known; i++)
+			if (ch->held[i].used && !memcmp(ch->held[i].digest, ch->applied, 32)) {
+				ch->applied_version = ch->held[i].m.version;
+				ch->applied_version_known = true;
+			}
 		/* the record first, then the clean-up (see d_store_install) */
 		refresh_state(c);
 		d_store_retain(c);
