@@ -19,6 +19,9 @@
  *   --bad-blocks          re-advertise every key honest beacons carry as held in
  *                         full; answer its block REQUESTs with junk
  *   --replay FILE.mub     advertise and serve FILE correctly (a downgrade)
+ *   --turn-after N        with --replay: after N correct blocks, answer every
+ *                         block REQUEST for FILE with junk (a neighbour that
+ *                         served well, then turns bad)
  *   --req-flood MAC       REQUESTs to MAC at --rate (random MACs with
  *                         --random-macs), for --count frames at most
  *   --beacon-flood        beacons from random MACs at --rate, --count at most
@@ -394,6 +397,8 @@ static struct peer *peer_of(const uint8_t *mac)
 }
 
 static int bad_blocks;
+static unsigned long turn_after;
+static double turned_at;		/* since t_start, 0: not turned */
 
 static void on_request(const uint8_t *src, const uint8_t *b, size_t len)
 {
@@ -445,6 +450,14 @@ static void on_request(const uint8_t *src, const uint8_t *b, size_t len)
 		if (rp_man && !memcmp(b, rp_key, MESHUP_KEY_LEN)) {
 			if (i >= rp_nblocks)
 				continue;
+			if (turn_after && c_replay_blocks >= turn_after) {
+				if (!turned_at)
+					turned_at = now_s() - t_start;
+				rnd(out + 24, 1024);
+				send_frame(src, own_mac, MESHUP_T_BLOCK, out, 24 + 1024);
+				c_bad_blocks++;
+				continue;
+			}
 			if (i < rp_nhb) {
 				blen = rp_hash_len(i);
 				memcpy(out + 24, rp_hash + 1024 * (size_t)i, blen);
@@ -533,7 +546,7 @@ static void usage(void)
 		"usage: mu-evil -i IFACE [--duration S] [--rate N] [--count N] [--interval S]\n"
 		"       [--channel NAME] [--base-version N] [--trusted-pub PEM] [--ethertype N]\n"
 		"       [--fake-adverts] [--random-macs] [--bad-blocks] [--replay FILE.mub]\n"
-		"       [--req-flood MAC] [--beacon-flood]\n");
+		"       [--turn-after N] [--req-flood MAC] [--beacon-flood]\n");
 	exit(2);
 }
 
@@ -547,7 +560,8 @@ int main(int argc, char **argv)
 		{ "ethertype", 1, NULL, 'e' }, { "fake-adverts", 0, NULL, 'F' },
 		{ "random-macs", 0, NULL, 'R' }, { "bad-blocks", 0, NULL, 'B' },
 		{ "replay", 1, NULL, 'P' }, { "req-flood", 1, NULL, 'Q' },
-		{ "beacon-flood", 0, NULL, 'L' }, { NULL, 0, NULL, 0 },
+		{ "beacon-flood", 0, NULL, 'L' }, { "turn-after", 1, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *ifname = NULL, *channel = "site", *pub = NULL, *replay = NULL;
 	double duration = 10, rate = 1000, last_beacon = 0, t, t_end;
@@ -583,11 +597,12 @@ int main(int argc, char **argv)
 			req_flood = 1;
 			break;
 		case 'L': beacon_flood = 1; break;
+		case 'T': turn_after = strtoul(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}
 	if (!ifname || optind != argc || rate <= 0 || strlen(channel) < 1 ||
-	    strlen(channel) > 32)
+	    strlen(channel) > 32 || (turn_after && !replay))
 		usage();
 	srandom((unsigned int)(time(NULL) ^ getpid()));
 	if (pub) {
@@ -707,6 +722,8 @@ int main(int argc, char **argv)
 	printf("bad_blocks %lu\n", c_bad_blocks);
 	printf("replay_manifests %lu\n", c_replay_man);
 	printf("replay_blocks %lu\n", c_replay_blocks);
+	if (turned_at > 0)
+		printf("turned_s %.1f\n", turned_at);
 	for (int i = 0; i < n_fakes; i++) {
 		uint64_t v = (uint64_t)get32(fakes[i].key + 4) << 32 |
 			     get32(fakes[i].key + 8);
