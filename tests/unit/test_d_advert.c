@@ -122,12 +122,26 @@ static void test_leftovers_fill_up(void **state)
 	assert_int_equal(seen[6], 0);
 }
 
+/* A transfer of a key held meanwhile (injected) is not advertised beside it:
+ * neighbours would read the key twice, with two block counts. */
+static void test_no_transfer_of_held(void **state)
+{
+	struct mu_nl_entry e[MESHUP_BEACON_MAX_ENTRIES];
+
+	channels(1);
+	hold(0, 0, 2, 30);
+	xfer(0, 0, 2, D_X_BLOCKS, 4);
+	assert_int_equal(d_advert_build(e), 1);
+	assert_entry(&e[0], 0, 2, 30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_fit),
 		cmocka_unit_test(test_every_channel_keeps_its_newest),
 		cmocka_unit_test(test_leftovers_fill_up),
+		cmocka_unit_test(test_no_transfer_of_held),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

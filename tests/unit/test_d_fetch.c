@@ -218,7 +218,10 @@ static void send_block(const uint8_t mac[6], const struct peer_bundle *pb,
 	deliver(mac, MESHUP_T_BLOCK, body, 24 + len);
 }
 
-/* Answer every REQUEST the daemon sent, as the neighbour; returns blocks sent. */
+#define JUNK	(-2)	/* answer(): every block corrupted */
+
+/* Answer every REQUEST the daemon sent, as the neighbour; returns blocks
+ * sent. Block @corrupt_index (every block: JUNK) is corrupted. */
 static int answer(const uint8_t mac[6], const struct peer_bundle *pb, int corrupt_index)
 {
 	int blocks = 0;
@@ -247,7 +250,7 @@ static int answer(const uint8_t mac[6], const struct peer_bundle *pb, int corrup
 				continue;
 			/* the daemon asks only for blocks whose parent it has */
 			assert_int_equal(mu_tree_block(&pb->t, first + b, &bi, NULL), 0);
-			send_block(mac, pb, first + (uint32_t)b,
+			send_block(mac, pb, first + (uint32_t)b, corrupt_index == JUNK ||
 				   (int)(first + (uint32_t)b) == corrupt_index);
 			blocks++;
 		}
@@ -519,6 +522,87 @@ static void test_trust_by_service(void **state)
 	assert_false(d_penalized(MAC4, nokey));
 	free_peer(&fw);
 	free_peer(&site);
+}
+
+/* How many REQUESTs for blocks of @key went to @mac. */
+static int block_reqs(const uint8_t mac[6], const uint8_t *key)
+{
+	int n = 0;
+
+	for (int i = 0; i < n_sent; i++)
+		if (sent[i].type == MESHUP_T_REQUEST && !memcmp(sent[i].peer, mac, 6) &&
+		    !memcmp(sent[i].body, key, 20) && sent[i].body[20] == MESHUP_REQ_BLOCKS)
+			n++;
+	return n;
+}
+
+/* A trusted neighbour turns bad partway: its junk block penalises it, and a
+ * neighbour that advertises the same object but never served us (so was not
+ * let in as a source while the trusted one served) takes over at its next
+ * advert, not only once the transfer stalled. */
+static void test_turncoat(void **state)
+{
+	struct peer_bundle fw, site;
+	uint8_t body[MESHUP_MAX_BODY];
+	int rounds = 0;
+
+	(void)state;
+	load_peer(&fw, "fw-1.5.99.mub");
+	load_peer(&site, "site-1.0.0.mub");
+	fetch_all(MAC1, &fw);			/* MAC1 is trusted */
+	advert(MAC1, &site, site.t.n_blocks);
+	assert_int_equal(manifest_reqs(MAC1, site.key), 1);
+	n_taken = n_sent;
+	memcpy(body, site.key, 20);
+	memcpy(body + 20, site.mraw, site.mlen);
+	deliver(MAC1, MESHUP_T_MANIFEST, body, 20 + site.mlen);
+	assert_int_equal(d_find_xfer(site.key)->state, D_X_BLOCKS);
+	/* MAC2 has it too, but has served us nothing: not a source yet */
+	advert(MAC2, &site, site.t.n_blocks);
+	assert_int_equal(block_reqs(MAC2, site.key), 0);
+	/* from now on MAC1 answers with junk */
+	answer(MAC1, &site, JUNK);
+	assert_true(d_penalized(MAC1, site.key));
+	assert_null(d_find_held(site.key));
+	/* MAC2's next advert (a beacon, or the module's table every 2 s);
+	 * it carries the key twice, held in full and as a stuck transfer of
+	 * its own (as meshupd before 2026-11 advertised a bundle injected
+	 * while it was being fetched): the most blocks count */
+	{
+		struct mu_nl_entry e2[2];
+
+		memcpy(e2[0].key, site.key, 20);
+		e2[0].blocks_held = site.t.n_blocks;
+		memcpy(e2[1].key, site.key, 20);
+		e2[1].blocks_held = 0;
+		d_neigh_update(1, MAC2, true, 0, 0, e2, 2);
+	}
+	d_fetch_tick();
+	assert_true(block_reqs(MAC2, site.key) > 0);
+	while (!d_find_held(site.key) && rounds++ < 20) {
+		answer(MAC2, &site, -1);
+		answer(MAC1, &site, JUNK);
+		d_fetch_tick();
+	}
+	assert_non_null(d_find_held(site.key));
+	free_peer(&fw);
+	free_peer(&site);
+}
+
+/* A bundle installed otherwise (injected) while it is being fetched ends
+ * the transfer at once, rather than at its stall 60 s later. */
+static void test_held_ends_transfer(void **state)
+{
+	struct peer_bundle fw;
+
+	(void)state;
+	load_peer(&fw, "fw-1.5.99.mub");
+	advert(MAC1, &fw, fw.t.n_blocks);
+	assert_non_null(d_find_xfer(fw.key));
+	d_fetch_held(fw.key);
+	assert_null(d_find_xfer(fw.key));
+	d_fetch_held(fw.key);			/* none: nothing happens */
+	free_peer(&fw);
 }
 
 static void test_reject_unacceptable(void **state)
@@ -820,6 +904,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_penalty_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flood_keeps_known, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trust_by_service, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_turncoat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_ends_transfer, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,7 +40,8 @@ static int candidates(int c, struct cand *cd)
 	for (int i = 0; i < D_XFER_MAX; i++) {
 		struct d_xfer *x = &D.xfers[i];
 
-		if (x->used && x->chan == c && x->state == D_X_BLOCKS)
+		/* (one of a key held meanwhile is on its way out) */
+		if (x->used && x->chan == c && x->state == D_X_BLOCKS && !d_find_held(x->key))
 			cd[n++] = (struct cand){ x->key, x->held, false };
 	}
 	return n;

@@ -205,6 +205,12 @@ static json_object *do_inject(const char *path)
 	close(fd);
 	d_info("accepted injected %s %s (digest %.16s)", m.name,
 	       mu_version_str(m.version, v), hex);
+	{
+		uint8_t key[MESHUP_KEY_LEN];
+
+		d_key_of(&m, digest, key);
+		d_fetch_held(key);
+	}
 	r = json_object_new_object();
 	json_object_object_add(r, "ok", json_object_new_boolean(1));
 	json_object_object_add(r, "result", json_object_new_string("accepted"));

@@ -159,6 +159,14 @@ static void src_update(struct d_xfer *x, uint32_t ifindex, const uint8_t mac[6],
 		memcpy(x->src[i].mac, mac, 6);
 		nb = d_neigh_get(ifindex, mac, false);
 		x->src[i].rto = nb && nb->rto ? nb->rto : RTO_MIN;
+		{
+			char ks[64], ms[20];
+
+			d_key_str(x->key, ks, sizeof(ks));
+			mac_str(mac, ms);
+			d_dbg("%s %s: source %s joins, %u blocks held (%d sources)",
+			      D.cfg.chans[x->chan].name, ks, ms, held, x->nsrc);
+		}
 	}
 	x->src[i].held = held;
 }
@@ -418,6 +426,23 @@ static void complete(struct d_xfer *x)
 		d_xfer_free(x);
 		return;
 	}
+	xfer_discard(x);
+}
+
+void d_fetch_held(const uint8_t key[MESHUP_KEY_LEN])
+{
+	struct d_xfer *x = d_find_xfer(key);
+	char ks[64];
+
+	if (!x)
+		return;
+	d_key_str(key, ks, sizeof(ks));
+	if (x->state == D_X_BLOCKS)
+		d_info("dropped the transfer of %s %s at %u of %u blocks: installed otherwise",
+		       D.cfg.chans[x->chan].name, ks, x->n_have, x->t.n_blocks);
+	else
+		d_info("dropped the transfer of %s %s before its manifest: installed otherwise",
+		       D.cfg.chans[x->chan].name, ks);
 	xfer_discard(x);
 }
 

@@ -228,6 +228,8 @@ void d_fetch_manifest(const struct mu_nl_frame *f);
 void d_fetch_block(const struct mu_nl_frame *f);
 void d_fetch_tick(void);
 struct d_xfer *d_find_xfer(const uint8_t key[MESHUP_KEY_LEN]);
+/* the object @key is held now (injected): end its transfer, if any */
+void d_fetch_held(const uint8_t key[MESHUP_KEY_LEN]);
 /* release a transfer's memory; what it staged stays for a restart */
 void d_xfer_free(struct d_xfer *x);
 

@@ -186,8 +186,18 @@ static void consider(const struct d_neigh *nb, const struct mu_nl_entry *e,
 		int j;
 
 		if (x) {
-			if (trust || src_of(x, nb) || orphan(x))
+			unsigned int q;
+
+			if (!(trust || src_of(x, nb) || orphan(x)))
+				continue;
+			/* a key twice in one advert: the most blocks held */
+			for (q = 0; q < np; q++)
+				if (!memcmp(pass[q].key, e[k].key, MESHUP_KEY_LEN))
+					break;
+			if (q == np)
 				pass[np++] = e[k];
+			else if (e[k].blocks_held > pass[q].blocks_held)
+				pass[q].blocks_held = e[k].blocks_held;
 			continue;
 		}
 		if (!may_start || !candidate(nb->mac, e[k].key))
