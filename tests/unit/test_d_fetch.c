@@ -542,6 +542,7 @@ static int block_reqs(const uint8_t mac[6], const uint8_t *key)
  * advert, not only once the transfer stalled. */
 static void test_turncoat(void **state)
 {
+	static const uint8_t MAC3[6] = { 2, 0, 0, 0, 0, 3 };
 	struct peer_bundle fw, site;
 	uint8_t body[MESHUP_MAX_BODY];
 	int rounds = 0;
@@ -564,6 +565,9 @@ static void test_turncoat(void **state)
 	answer(MAC1, &site, JUNK);
 	assert_true(d_penalized(MAC1, site.key));
 	assert_null(d_find_held(site.key));
+	/* MAC3, as far as we are (nothing held), joins first: not enough */
+	advert(MAC3, &site, 0);
+	assert_int_equal(block_reqs(MAC3, site.key), 0);
 	/* MAC2's next advert (a beacon, or the module's table every 2 s);
 	 * it carries the key twice, held in full and as a stuck transfer of
 	 * its own (as meshupd before 2026-11 advertised a bundle injected

@@ -9,7 +9,8 @@
  *
  * What an advert may start: entries for objects already being fetched go
  * to the transfer engine (one more source) if the neighbour is trusted (see
- * below) or the transfer has no source left that is not penalised: random
+ * below) or the transfer is starved (no source that is not penalised holds
+ * the first block it lacks): random
  * MACs claiming to hold everything would otherwise soak up windows of
  * requests that nobody answers. A new transfer costs
  * one of the few transfer slots, so a neighbour may start at most one per
@@ -163,11 +164,19 @@ static bool src_of(const struct d_xfer *x, const struct d_neigh *nb)
 	return false;
 }
 
-/* Has transfer @x no source that is not penalised? */
-static bool orphan(const struct d_xfer *x)
+/*
+ * Is transfer @x starved: no source that is not penalised can give it what
+ * it lacks? Waiting for its manifest, any source could send that; past it,
+ * only one that holds the first block we lack (blocks_held counts from 0).
+ * Another that advertised the object (the neighbour who has it in full
+ * but never served us, next to the one that turned bad and the one that is
+ * as far as we are) then joins as a source.
+ */
+static bool starved(const struct d_xfer *x)
 {
 	for (int i = 0; i < x->nsrc; i++)
-		if (!d_penalized(x->src[i].mac, x->key))
+		if (!d_penalized(x->src[i].mac, x->key) &&
+		    (x->state == D_X_MANIFEST || x->src[i].held > x->held))
 			return false;
 	return true;
 }
@@ -188,7 +197,7 @@ static void consider(const struct d_neigh *nb, const struct mu_nl_entry *e,
 		if (x) {
 			unsigned int q;
 
-			if (!(trust || src_of(x, nb) || orphan(x)))
+			if (!(trust || src_of(x, nb) || starved(x)))
 				continue;
 			/* a key twice in one advert: the most blocks held */
 			for (q = 0; q < np; q++)
