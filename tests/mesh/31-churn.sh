@@ -26,7 +26,6 @@ for n in a b c; do node_start "$n"; done
 check "daemons answer" wait_up a b c
 
 # helpers of this script
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", a * 1000 - b }'; }
 xfer() { # NODE FIELD: the first transfer's FIELD on channel site, or -1
 	q "$1" "ch('site')['transfers'][0]['$2'] if ch('site').get('transfers') else -1"
 }

@@ -37,7 +37,6 @@ for n in $ALL; do node_start "$n"; done
 check "daemons answer" wait_up $ALL
 note "seed $SEED (MESHUP_SEED=$SEED repeats this run), churn for $CHURN_S s"
 
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", a * 1000 - b }'; }
 payload_of() { echo "$W/$1/state/$(q "$1" "ch('site')['active']['digest']").payload"; }
 declare -A LINKS	# node -> its veth ends, looked up once
 for n in $ALL; do

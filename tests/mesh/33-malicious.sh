@@ -64,7 +64,6 @@ trap evil_cleanup EXIT
 
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 vm() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$(cat "$W/$1/pid")/status"; }
-mac_of() { ip -n "$NSP$1" -o link show "$2" | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'; }
 # nlctl NODE CMD: a netlink read command of meshupctl in the node's namespace
 nlctl() { ip netns exec "$NSP$1" "$MESHUPCTL" "$2" --json; }
 neigh_count() { nlctl "$1" neighbors | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["neighbors"]))'; }
@@ -78,14 +77,6 @@ counter() {
 	nlctl "$1" stats | "$PY" -c '
 import json, sys
 print(sum(i["counters"].get(sys.argv[1], 0) for i in json.load(sys.stdin)["interfaces"]))' "$2"
-}
-# holds_payload NODE FILE: one of the node's stored payloads is FILE
-holds_payload() {
-	local f
-	for f in "$W/$1"/state/*.payload; do
-		cmp -s "$2" "$f" && return 0
-	done
-	return 1
 }
 # evil IFACE ARGS...: one mu-evil on x's interface, output in $W/evil-IFACE.out
 evil() {

@@ -43,7 +43,6 @@ evil_cleanup() {
 }
 trap evil_cleanup EXIT
 
-mac_of() { ip -n "$NSP$1" -o link show "$2" | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'; }
 # evil TAG IFACE ARGS...: one mu-evil on x's interface, output in $W/evil-TAG-IFACE.out
 evil() {
 	local tag=$1 ifc=$2
@@ -56,7 +55,6 @@ evil() {
 evil_sum() {
 	cat "$W"/evil-"$1"-*.out 2>/dev/null | awk -v k="$2" '$1 == k { s += $2 } END { print s + 0 }'
 }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", a * 1000 - b }'; }
 # penalties NODE: how often the node's log says it ignores one of x's MACs
 penalties() {
 	local m n=0
@@ -70,13 +68,6 @@ penalties() {
 inject_or_held() {
 	local out
 	out=$(inject "$1" "$2" 2>&1) || [[ $out == *"already held"* ]]
-}
-holds_payload() {
-	local f
-	for f in "$W/$1"/state/*.payload; do
-		cmp -s "$2" "$f" && return 0
-	done
-	return 1
 }
 
 [ -x "$EVIL" ] || { notok "build/tests/mu-evil exists (make userspace)"; finish; }

@@ -312,6 +312,21 @@ finish() {
 	exit $?
 }
 
+# elapsed T_S T0_MS: ms from T0_MS (now_ms) to T_S (seconds, as in hooks.log)
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", a * 1000 - b }'; }
+
+# mac_of NODE IFACE: the MAC of one of the node's interfaces
+mac_of() { ip -n "$NSP$1" -o link show "$2" | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p'; }
+
+# holds_payload NODE FILE: one of the node's stored payloads is FILE
+holds_payload() {
+	local f
+	for f in "$W/$1"/state/*.payload; do
+		cmp -s "$2" "$f" && return 0
+	done
+	return 1
+}
+
 # hooked_all CHANNEL VERSION REASON: every node ran its hook for it (cheap:
 # reads the shared hook log, no daemon round trip)
 hooked_all() {
