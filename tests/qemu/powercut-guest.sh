@@ -48,6 +48,8 @@ k_of() { awk -v h="$1" '$2 == h { print $1 }' "$RES/bundles.txt"; }
 
 ctl() { "$BUILD/meshupctl" "$@" --socket "$SOCK"; }
 
+# the first word of each line of a whole state record (store.c)
+REC_KEYS="meshup-state channel newest active fallback applied applied_version hook_status "
 # st FIELD: one field of the state record (newest/active/fallback/applied)
 st() { awk -v k="$1" '$1 == k { print $2 }' "$SD/site.state" 2>/dev/null; }
 
@@ -123,8 +125,9 @@ else
 	# --- as the cut left it, before meshupd runs
 	rec_ok=1
 	if [ -f "$SD/site.state" ]; then
+		# whole: every line of the format, in order, and nothing else
 		if [ "$(head -n1 "$SD/site.state")" != "meshup-state 1" ] ||
-			[ "$(wc -l <"$SD/site.state")" != 7 ]; then
+			[ "$(awk '{ printf "%s ", $1 }' "$SD/site.state")" != "$REC_KEYS" ]; then
 			rec_ok=0
 		fi
 		for f in newest active fallback; do
