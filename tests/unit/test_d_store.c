@@ -253,6 +253,25 @@ static bool record_has(const char *chan, const char *line)
 	return strstr(buf, line) != NULL;
 }
 
+/* A restart that finds site's record as @body says. */
+static void restart_with(const char *body)
+{
+	reset_memory();
+	write_record("site", body);
+	assert_int_equal(d_store_load(), 0);
+}
+
+/* The hook runs for site now, as a revert or not, and ends. */
+static void hook_runs(bool revert)
+{
+	struct d_chan *c = &D.chans[0];
+
+	d_activate_eval(0);
+	assert_true(c->hook_pid > 0);
+	assert_int_equal(c->hook_revert, revert);
+	waitpid(c->hook_pid, NULL, 0);
+}
+
 /* The record keeps the version of the applied bundle, so that falling back
  * from one that is gone (damaged, moved aside) runs the hook as a revert. */
 static void test_applied_version(void **state)
@@ -262,9 +281,7 @@ static void test_applied_version(void **state)
 	assert_int_equal(inject("site-1.0.0.mub"), 0);
 
 	/* a record from before applied_version: taken from the held bundle */
-	reset_memory();
-	write_record("site", "applied " SITE "\nhook_status 0\n");
-	assert_int_equal(d_store_load(), 0);
+	restart_with("applied " SITE "\nhook_status 0\n");
 	assert_true(c->have_applied);
 	assert_true(c->applied_version_known);
 	assert_int_equal(c->applied_version, 1ull << 48);
@@ -274,40 +291,23 @@ static void test_applied_version(void **state)
 	assert_int_equal(c->hook_pid, 0);
 
 	/* 2.0.0 was applied and is gone: 1.0.0 takes over as a revert */
-	reset_memory();
-	write_record("site", "applied " FW "\napplied_version 2.0.0\nhook_status 0\n");
-	assert_int_equal(d_store_load(), 0);
+	restart_with("applied " FW "\napplied_version 2.0.0\nhook_status 0\n");
 	assert_true(c->applied_version_known);
 	assert_int_equal(c->applied_version, 2ull << 48);
-	d_activate_eval(0);
-	assert_true(c->hook_pid > 0);
-	assert_true(c->hook_revert);
+	hook_runs(true);
 	assert_int_equal(c->hook_version, 1ull << 48);
-	waitpid(c->hook_pid, NULL, 0);
 
 	/* 0.9.0 was applied and is gone: 1.0.0 is newer, an activation */
-	reset_memory();
-	write_record("site", "applied " FW "\napplied_version 0.9.0\nhook_status 0\n");
-	assert_int_equal(d_store_load(), 0);
-	d_activate_eval(0);
-	assert_true(c->hook_pid > 0);
-	assert_false(c->hook_revert);
-	waitpid(c->hook_pid, NULL, 0);
+	restart_with("applied " FW "\napplied_version 0.9.0\nhook_status 0\n");
+	hook_runs(false);
 
 	/* unknown and gone (an old record): an activation, as before */
-	reset_memory();
-	write_record("site", "applied " FW "\nhook_status 0\n");
-	assert_int_equal(d_store_load(), 0);
+	restart_with("applied " FW "\nhook_status 0\n");
 	assert_false(c->applied_version_known);
-	d_activate_eval(0);
-	assert_true(c->hook_pid > 0);
-	assert_false(c->hook_revert);
-	waitpid(c->hook_pid, NULL, 0);
+	hook_runs(false);
 
 	/* a version that does not parse: the record is corrupt */
-	reset_memory();
-	write_record("site", "applied " FW "\napplied_version 2.x\nhook_status 0\n");
-	assert_int_equal(d_store_load(), 0);
+	restart_with("applied " FW "\napplied_version 2.x\nhook_status 0\n");
 	assert_true(exists("site.state.corrupt"));
 	assert_false(c->have_applied);
 	assert_false(c->applied_version_known);
